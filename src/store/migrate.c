@@ -3,15 +3,6 @@
 
 #include <stdio.h>
 
-extern const char store_schema_v1_sql[];
-
-const struct store_migration store_migrations[] = {
-	{ 1, "entities of DOMAIN §2", store_schema_v1_sql },
-};
-
-const int STORE_SCHEMA_LATEST =
-    (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
-
 static int
 exec_or_rollback(sqlite3 *db, const char *sql, int version,
     struct sesshu_err *err)
@@ -28,19 +19,25 @@ exec_or_rollback(sqlite3 *db, const char *sql, int version,
 }
 
 int
-store_migrate(sqlite3 *db, int from, struct sesshu_err *err)
+store_migrate(sqlite3 *db, const struct store_schema *schema, int from,
+    struct sesshu_err *err)
 {
-	char set_version[64];
+	char stamp[96];
 	int rc;
 
-	for (int i = from; i < STORE_SCHEMA_LATEST; i++) {
-		const struct store_migration *m = &store_migrations[i];
+	for (int i = from; i < schema->latest; i++) {
+		const struct store_migration *m = &schema->migrations[i];
 
-		snprintf(set_version, sizeof(set_version),
-		    "PRAGMA user_version = %d", m->version);
+		/* The stamp commits with the migration: all of it or none. */
+		if (m->version == 1)
+			snprintf(stamp, sizeof(stamp), "PRAGMA application_id = %d;"
+			    "PRAGMA user_version = 1", schema->application_id);
+		else
+			snprintf(stamp, sizeof(stamp), "PRAGMA user_version = %d",
+			    m->version);
 		if ((rc = exec_or_rollback(db, "BEGIN IMMEDIATE", m->version, err)) != 0 ||
 		    (rc = exec_or_rollback(db, m->sql, m->version, err)) != 0 ||
-		    (rc = exec_or_rollback(db, set_version, m->version, err)) != 0 ||
+		    (rc = exec_or_rollback(db, stamp, m->version, err)) != 0 ||
 		    (rc = exec_or_rollback(db, "COMMIT", m->version, err)) != 0)
 			return rc;
 	}

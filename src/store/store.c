@@ -182,11 +182,11 @@ apply_settings(struct store *st, struct sesshu_err *err)
 
 int
 store_open(struct store **out, const char *path, const struct secbuf *key,
-    unsigned flags, struct sesshu_err *err)
+    const struct store_schema *schema, unsigned flags, struct sesshu_err *err)
 {
 	struct store *st;
 	struct stat sb;
-	int open_flags, version, rc;
+	int open_flags, version, app_id, rc;
 
 	*out = NULL;
 	if (stat(path, &sb) != 0) {
@@ -223,23 +223,33 @@ store_open(struct store **out, const char *path, const struct secbuf *key,
 		rc = store_check(st, rc, "reading the schema version", err);
 		goto fail;
 	}
-	if (version > STORE_SCHEMA_LATEST) {
+	if ((rc = read_int(st->db, "PRAGMA application_id", &app_id)) != SQLITE_OK) {
+		rc = store_check(st, rc, "reading the application id", err);
+		goto fail;
+	}
+	if (version > 0 && app_id != schema->application_id) {
+		rc = sesshu_err_set(err, SESSHU_EINVAL,
+		    "%s is not a %s (application id %#x, expected %#x)", path,
+		    schema->name, (unsigned)app_id, (unsigned)schema->application_id);
+		goto fail;
+	}
+	if (version > schema->latest) {
 		rc = sesshu_err_set(err, SESSHU_EVERSION,
 		    "%s has schema version %d, but this program knows versions up "
 		    "to %d: it was written by a newer sesshu; upgrade sesshu",
-		    path, version, STORE_SCHEMA_LATEST);
+		    path, version, schema->latest);
 		goto fail;
 	}
-	if (st->readonly && version < STORE_SCHEMA_LATEST) {
+	if (st->readonly && version < schema->latest) {
 		rc = sesshu_err_set(err, SESSHU_EVERSION,
 		    "%s has schema version %d and needs migrating to %d, which a "
-		    "read-only open cannot do", path, version, STORE_SCHEMA_LATEST);
+		    "read-only open cannot do", path, version, schema->latest);
 		goto fail;
 	}
 	if ((rc = apply_settings(st, err)) != 0)
 		goto fail;
-	if (version < STORE_SCHEMA_LATEST &&
-	    (rc = store_migrate(st->db, version, err)) != 0) {
+	if (version < schema->latest &&
+	    (rc = store_migrate(st->db, schema, version, err)) != 0) {
 		sesshu_err_prefix(err, "%s", path);
 		goto fail;
 	}

@@ -19,6 +19,7 @@
 
 #include "auth/secmem.h"
 #include "core/err.h"
+#include "store/migrate.h"
 
 #define STORE_KEY_BYTES	32
 
@@ -31,12 +32,14 @@ struct store;
 
 /*
  * Opens (or, with STORE_CREATE, creates) the database at path with the
- * 32-byte key, checks that it decrypts, refuses a newer schema, applies
- * pending migrations and sets WAL, secure_delete, temp_store=MEMORY.
- * On success *out is the caller's, to release with store_close().
+ * 32-byte key, checks that it decrypts and that it is a store of this
+ * schema, refuses a newer schema version, applies pending migrations and
+ * sets WAL, secure_delete, temp_store=MEMORY. On success *out is the
+ * caller's, to release with store_close().
  */
 int	store_open(struct store **out, const char *path, const struct secbuf *key,
-	    unsigned flags, struct sesshu_err *err);
+	    const struct store_schema *schema, unsigned flags,
+	    struct sesshu_err *err);
 void	store_close(struct store *st);
 
 /* The connection, borrowed; valid until store_close(). */

@@ -48,8 +48,8 @@ setup(void **state)
 
 	f->dir = tu_mkdtemp("audit");
 	tu_key(&key, 42);
-	if (store_open(&f->st, tu_path(f->dir, "cache.db"), &key, STORE_CREATE,
-	    &err) != 0)
+	if (store_open(&f->st, tu_path(f->dir, "cache.db"), &key,
+	    &store_cache_schema, STORE_CREATE, &err) != 0)
 		fail_msg("store_open: %s", err.msg);
 	secbuf_release(&key);
 	for (int i = 0; i < ENTRIES; i++)
@@ -219,7 +219,7 @@ test_audit_chain_does_not_verify_under_another_key(void **state)
 
 	tu_key(&other_key, 43);
 	assert_int_equal(store_open(&other, tu_path(f->dir, "other.db"),
-	    &other_key, STORE_CREATE, &err), 0);
+	    &other_key, &store_cache_schema, STORE_CREATE, &err), 0);
 	secbuf_release(&other_key);
 	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), "SELECT seq, at,"
 	    " user_id, workstation_id, action, object, outcome, mac FROM audit_log"

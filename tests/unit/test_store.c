@@ -26,7 +26,8 @@ open_new(const char *dir, unsigned char seed)
 	int rc;
 
 	tu_key(&key, seed);
-	rc = store_open(&st, tu_path(dir, "cache.db"), &key, STORE_CREATE, &err);
+	rc = store_open(&st, tu_path(dir, "cache.db"), &key, &store_cache_schema,
+	    STORE_CREATE, &err);
 	secbuf_release(&key);
 	if (rc != 0)
 		fail_msg("store_open: %s", err.msg);
@@ -41,7 +42,8 @@ try_open(const char *dir, unsigned char seed, struct store **st,
 	int rc;
 
 	tu_key(&key, seed);
-	rc = store_open(st, tu_path(dir, "cache.db"), &key, 0, err);
+	rc = store_open(st, tu_path(dir, "cache.db"), &key, &store_cache_schema, 0,
+	    err);
 	secbuf_release(&key);
 	return rc;
 }
@@ -212,14 +214,14 @@ test_store_migrations_from_empty_are_idempotent(void **state)
 	char *first, *second;
 
 	(void)state;
-	assert_int_equal(store_schema_version(st), STORE_SCHEMA_LATEST);
+	assert_int_equal(store_schema_version(st), store_cache_schema.latest);
 	first = schema_dump(st);
 	assert_non_null(strstr(first, "vaccination_records"));
 	assert_non_null(strstr(first, "audit_log"));
 	store_close(st);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(try_open(dir, 4, &st, &err), 0);
-		assert_int_equal(store_schema_version(st), STORE_SCHEMA_LATEST);
+		assert_int_equal(store_schema_version(st), store_cache_schema.latest);
 		second = schema_dump(st);
 		assert_string_equal(first, second);
 		free(second);
@@ -387,7 +389,7 @@ test_store_key_of_wrong_length_refused(void **state)
 	(void)state;
 	assert_int_equal(secbuf_alloc(&key, 16, NULL), 0);
 	assert_int_equal(store_open(&st, tu_path(dir, "cache.db"), &key,
-	    STORE_CREATE, &err), SESSHU_EINVAL);
+	    &store_cache_schema, STORE_CREATE, &err), SESSHU_EINVAL);
 	assert_non_null(strstr(err.msg, "32 bytes"));
 	secbuf_release(&key);
 	tu_rm_rf(dir);
@@ -422,6 +424,43 @@ test_store_settings_are_applied(void **state)
 	free(dir);
 }
 
+/* A store of another schema (the register's) is never opened as a cache. */
+static void
+test_store_of_another_schema_refused_and_unchanged(void **state)
+{
+	static const struct store_migration other_migrations[] = {
+		{ 1, "another kind of store", "CREATE TABLE t (x);" },
+	};
+	static const struct store_schema other = {
+		.name = "test store", .application_id = 0x12345678,
+		.migrations = other_migrations, .latest = 1,
+	};
+	char *dir = tu_mkdtemp("store");
+	struct sesshu_err err = { 0 };
+	unsigned char *before, *after;
+	size_t nbefore, nafter;
+	struct secbuf key;
+	struct store *st;
+
+	(void)state;
+	tu_key(&key, 6);
+	assert_int_equal(store_open(&st, tu_path(dir, "cache.db"), &key, &other,
+	    STORE_CREATE, &err), 0);
+	store_close(st);
+	before = tu_read_file(tu_path(dir, "cache.db"), &nbefore);
+	assert_int_equal(store_open(&st, tu_path(dir, "cache.db"), &key,
+	    &store_cache_schema, 0, &err), SESSHU_EINVAL);
+	assert_non_null(strstr(err.msg, "is not a workstation cache"));
+	after = tu_read_file(tu_path(dir, "cache.db"), &nafter);
+	assert_int_equal(nbefore, nafter);
+	assert_memory_equal(before, after, nbefore);
+	secbuf_release(&key);
+	free(before);
+	free(after);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -436,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_store_leaves_no_plaintext_in_any_file),
 		cmocka_unit_test(test_store_key_of_wrong_length_refused),
 		cmocka_unit_test(test_store_settings_are_applied),
+		cmocka_unit_test(test_store_of_another_schema_refused_and_unchanged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /*
- * schema_v1.c: version 1 of the store schema, the entities of DOMAIN §2.
+ * cache_schema.c: the workstation cache's schema; version 1 holds the
+ * entities of DOMAIN §2.
  *
  * Written for SQLite 3.15.2 (SQLCipher 3.4.1): no UPSERT, no window
  * functions, no RETURNING, no JSON1, no STRICT, no generated columns.
@@ -10,7 +11,7 @@
  */
 #include "store/migrate.h"
 
-const char store_schema_v1_sql[] =
+static const char cache_v1_sql[] =
 /* 宛名 / 住民: read-only on the workstation, arrives through sync. */
 "CREATE TABLE persons ("
 "  atena_no         TEXT PRIMARY KEY,"		/* 宛名番号 */
@@ -202,3 +203,14 @@ const char store_schema_v1_sql[] =
 ");"
 "CREATE TABLE sync_state ("
 "  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;";
+
+static const struct store_migration cache_migrations[] = {
+	{ 1, "entities of DOMAIN §2", cache_v1_sql },
+};
+
+const struct store_schema store_cache_schema = {
+	.name = "workstation cache",
+	.application_id = 0x53735763,		/* "SsWc" */
+	.migrations = cache_migrations,
+	.latest = (int)(sizeof(cache_migrations) / sizeof(cache_migrations[0])),
+};
