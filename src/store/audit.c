@@ -23,6 +23,27 @@
 
 static const char chain_label[] = "sesshu audit chain v1";
 
+const char audit_schema_sql[] =
+"CREATE TABLE audit_log ("
+"  seq            INTEGER PRIMARY KEY,"
+"  at             TEXT NOT NULL,"
+"  user_id        TEXT NOT NULL,"
+"  workstation_id TEXT NOT NULL,"
+"  action         TEXT NOT NULL,"
+"  object         TEXT NOT NULL,"
+"  outcome        TEXT NOT NULL,"
+"  mac            BLOB NOT NULL"
+");"
+/* Defence in depth: the program never changes an entry, and SQL cannot either
+ * without first dropping these triggers, which the chain would then reveal. */
+"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+"  BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+/* The chain's head, so that cutting entries off the end is detected too. */
+"CREATE TABLE audit_head ("
+"  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, mac BLOB NOT NULL);";
+
 int
 audit_derive_key(const struct secbuf *master_key, struct secbuf *out,
     struct sesshu_err *err)

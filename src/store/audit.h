@@ -32,6 +32,9 @@ struct audit_event {
 	const char	*outcome;	/* "ok", or "refused: <reason>" */
 };
 
+/* The tables and triggers of the trail, for each store schema's migration 1. */
+extern const char audit_schema_sql[];
+
 /* K_audit = HKDF-SHA256(master key, salt "sesshu", info "sesshu audit chain v1"). */
 int	audit_derive_key(const struct secbuf *master_key, struct secbuf *out,
 	    struct sesshu_err *err);

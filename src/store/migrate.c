@@ -35,9 +35,12 @@ store_migrate(sqlite3 *db, const struct store_schema *schema, int from,
 		else
 			snprintf(stamp, sizeof(stamp), "PRAGMA user_version = %d",
 			    m->version);
-		if ((rc = exec_or_rollback(db, "BEGIN IMMEDIATE", m->version, err)) != 0 ||
-		    (rc = exec_or_rollback(db, m->sql, m->version, err)) != 0 ||
-		    (rc = exec_or_rollback(db, stamp, m->version, err)) != 0 ||
+		if ((rc = exec_or_rollback(db, "BEGIN IMMEDIATE", m->version, err)) != 0)
+			return rc;
+		for (const char *const *sql = m->sql; *sql != NULL; sql++)
+			if ((rc = exec_or_rollback(db, *sql, m->version, err)) != 0)
+				return rc;
+		if ((rc = exec_or_rollback(db, stamp, m->version, err)) != 0 ||
 		    (rc = exec_or_rollback(db, "COMMIT", m->version, err)) != 0)
 			return rc;
 	}

@@ -18,9 +18,9 @@
 #include "core/err.h"
 
 struct store_migration {
-	int		 version;
-	const char	*summary;
-	const char	*sql;
+	int			 version;
+	const char		*summary;
+	const char *const	*sql;		/* fragments, run in order; NULL ends */
 };
 
 struct store_schema {

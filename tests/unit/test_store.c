@@ -428,8 +428,9 @@ test_store_settings_are_applied(void **state)
 static void
 test_store_of_another_schema_refused_and_unchanged(void **state)
 {
+	static const char *const other_v1[] = { "CREATE TABLE t (x);", NULL };
 	static const struct store_migration other_migrations[] = {
-		{ 1, "another kind of store", "CREATE TABLE t (x);" },
+		{ 1, "another kind of store", other_v1 },
 	};
 	static const struct store_schema other = {
 		.name = "test store", .application_id = 0x12345678,
