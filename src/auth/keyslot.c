@@ -248,25 +248,11 @@ static int
 params_check(const struct keyslot_params *p, const char *what,
     struct sesshu_err *err)
 {
-	if (p->log2_n < KEYSLOT_LOG2N_MIN || p->log2_n > KEYSLOT_LOG2N_MAX)
-		return sesshu_err_set(err, SESSHU_ERANGE,
-		    "%s: scrypt log2N %u is outside %d..%d", what,
-		    (unsigned)p->log2_n, KEYSLOT_LOG2N_MIN, KEYSLOT_LOG2N_MAX);
-	if (p->r < KEYSLOT_R_MIN || p->r > KEYSLOT_R_MAX)
-		return sesshu_err_set(err, SESSHU_ERANGE,
-		    "%s: scrypt r %u is outside %d..%d", what,
-		    (unsigned)p->r, KEYSLOT_R_MIN, KEYSLOT_R_MAX);
-	if (p->p < KEYSLOT_P_MIN || p->p > KEYSLOT_P_MAX)
-		return sesshu_err_set(err, SESSHU_ERANGE,
-		    "%s: scrypt p %u is outside %d..%d", what,
-		    (unsigned)p->p, KEYSLOT_P_MIN, KEYSLOT_P_MAX);
-	/* Cannot overflow: r <= 2^5 and N <= 2^22. */
-	if (128ull * p->r * (1ull << p->log2_n) > KEYSLOT_MEM_MAX)
-		return sesshu_err_set(err, SESSHU_ERANGE,
-		    "%s: scrypt memory 128*r*N (r %u, log2N %u) exceeds %llu MiB",
-		    what, (unsigned)p->r, (unsigned)p->log2_n,
-		    KEYSLOT_MEM_MAX / (1024 * 1024));
-	return 0;
+	int rc;
+
+	if ((rc = scrypt_params_check(p, err)) != 0)
+		sesshu_err_prefix(err, "%s", what);
+	return rc;
 }
 
 static struct slot *
@@ -330,39 +316,15 @@ static int
 derive_kek(struct secbuf *kek, const struct slot *s, const char *pw,
     size_t pw_len, struct sesshu_err *err)
 {
-	EVP_KDF *kdf = NULL;
-	EVP_KDF_CTX *kctx = NULL;
-	OSSL_PARAM op[7], *o = op;
-	uint64_t n = 1ull << s->params.log2_n;
-	uint32_t r = s->params.r, p = s->params.p;
-	/* What OpenSSL's scrypt allocates (B, then V, X and T): ask no more. */
-	uint64_t maxmem = 128ull * r * p + 128ull * r * (n + 2);
-	unsigned char salt[SALT_LEN];
 	int rc;
 
 	if ((rc = secbuf_alloc(kek, KEYSLOT_KEY_BYTES, err)) != 0)
 		return rc;
-	memcpy(salt, s->salt, sizeof(salt));
-	*o++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
-	    (void *)pw, pw_len);
-	*o++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-	    salt, sizeof(salt));
-	*o++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
-	*o++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r);
-	*o++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p);
-	*o++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM,
-	    &maxmem);
-	*o = OSSL_PARAM_construct_end();
-
-	if ((kdf = EVP_KDF_fetch(NULL, "SCRYPT", NULL)) == NULL ||
-	    (kctx = EVP_KDF_CTX_new(kdf)) == NULL ||
-	    EVP_KDF_derive(kctx, kek->data, kek->len, op) <= 0) {
-		rc = crypto_fail(err, SESSHU_ECRYPTO, "scrypt failed", s->user);
+	if ((rc = scrypt_derive(pw, pw_len, s->salt, sizeof(s->salt), &s->params,
+	    kek->data, kek->len, err)) != 0) {
+		sesshu_err_prefix(err, "key slot of user %s", s->user);
 		secbuf_release(kek);
 	}
-	/* Frees (and wipes) OpenSSL's copy of the password. */
-	EVP_KDF_CTX_free(kctx);
-	EVP_KDF_free(kdf);
 	return rc;
 }
 

@@ -23,26 +23,15 @@
 #include <stdint.h>
 
 #include "auth/secmem.h"
+#include "auth/kdf.h"
 #include "core/err.h"
 
 #define KEYSLOT_KEY_BYTES	32	/* the master key K */
 #define KEYSLOT_ID_MAX		64	/* user and workstation IDs, bytes */
 #define KEYSLOT_MAX_SLOTS	256
 
-/* Limits on scrypt parameters, from a caller or from a file. */
-#define KEYSLOT_LOG2N_MIN	10
-#define KEYSLOT_LOG2N_MAX	22
-#define KEYSLOT_R_MIN		1
-#define KEYSLOT_R_MAX		32
-#define KEYSLOT_P_MIN		1
-#define KEYSLOT_P_MAX		16
-#define KEYSLOT_MEM_MAX		(1024ull * 1024 * 1024)	/* 128 * r * N */
-
-struct keyslot_params {
-	uint8_t		log2_n;		/* N = 2^log2_n */
-	uint32_t	r;
-	uint32_t	p;
-};
+/* scrypt parameters, bounded by auth/kdf.h whether from a caller or a file. */
+#define keyslot_params scrypt_params
 
 /* log2N 16, r 10, p 1: 80 MiB; see KEYSLOT_DEFAULT_* in keyslot.c. */
 extern const struct keyslot_params KEYSLOT_DEFAULT_PARAMS;
