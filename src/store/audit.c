@@ -178,19 +178,6 @@ read_head(struct store *st, int64_t *seq, unsigned char mac[AUDIT_MAC_BYTES],
 	return store_check(st, rc, "reading the audit head", err);
 }
 
-static void
-utc_now(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, ts.tv_nsec / 1000000);
-}
-
 static int
 insert_entry(struct store *st, const struct audit_event *ev, const char *at,
     struct sesshu_err *err)
@@ -266,7 +253,7 @@ audit_append(struct store *st, const struct audit_event *ev,
 {
 	char at[32];
 
-	utc_now(at, sizeof(at));
+	store_now_utc(at, sizeof(at));
 	return audit_append_at(st, ev, at, err);
 }
 

@@ -93,4 +93,12 @@ int	store_is_poisoned(const struct store *st);
  */
 int	store_verify(struct store *st, struct sesshu_err *err);
 
+/*
+ * Writes the current UTC time as the stores write every timestamp,
+ * "YYYY-MM-DDThh:mm:ss.mmmZ" (24 characters and a NUL), so that text order
+ * is time order. size must be at least STORE_TIME_LEN.
+ */
+#define STORE_TIME_LEN	25
+void	store_now_utc(char *buf, size_t size);
+
 #endif
