@@ -1,0 +1,52 @@
+/* vaccine.c: the vaccine code table; see vaccine.h. */
+#include "core/vaccine.h"
+
+#include <string.h>
+
+static const struct core_vaccine vaccines[] = {
+	{ "HIB", "Hib", "Haemophilus influenzae type b (Hib)", 'A' },
+	{ "PCV", "小児用肺炎球菌", "Pneumococcal conjugate (children)", 'A' },
+	{ "HBV", "B型肝炎", "Hepatitis B", 'A' },
+	{ "ROTA1", "ロタウイルス(1価)", "Rotavirus (monovalent)", 'A' },
+	{ "ROTA5", "ロタウイルス(5価)", "Rotavirus (pentavalent)", 'A' },
+	{ "DPTIPVHIB", "5種混合", "DTaP-IPV-Hib (5-in-1)", 'A' },
+	{ "DPTIPV", "4種混合", "DTaP-IPV (4-in-1)", 'A' },
+	{ "BCG", "BCG", "BCG (tuberculosis)", 'A' },
+	{ "MR", "麻しん風しん混合(MR)", "Measles-rubella (MR)", 'A' },
+	{ "VAR", "水痘", "Varicella", 'A' },
+	{ "JE", "日本脳炎", "Japanese encephalitis", 'A' },
+	{ "DT", "2種混合(DT)", "Diphtheria-tetanus (DT)", 'A' },
+	{ "HPV", "ヒトパピローマウイルス(HPV)", "Human papillomavirus (HPV)",
+	    'A' },
+	{ "FLU", "高齢者インフルエンザ", "Influenza (older adults)", 'B' },
+	{ "PPSV", "高齢者肺炎球菌",
+	    "Pneumococcal polysaccharide (older adults)", 'B' },
+	/* B類 since April 2024; earlier doses were 特例臨時接種 (category T). */
+	{ "COVID", "新型コロナウイルス", "COVID-19", 'B' },
+};
+
+#define NVACCINES (sizeof(vaccines) / sizeof(vaccines[0]))
+
+const struct core_vaccine *
+core_vaccine_find(const char *s, size_t len)
+{
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < NVACCINES; i++)
+		if (strlen(vaccines[i].code) == len &&
+		    memcmp(vaccines[i].code, s, len) == 0)
+			return &vaccines[i];
+	return NULL;
+}
+
+size_t
+core_vaccine_count(void)
+{
+	return NVACCINES;
+}
+
+const struct core_vaccine *
+core_vaccine_at(size_t i)
+{
+	return i < NVACCINES ? &vaccines[i] : NULL;
+}
