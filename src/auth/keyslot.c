@@ -679,7 +679,7 @@ parse_framing(struct keyslot_file *f, const char *path, const uint8_t *d,
 {
 	struct rbuf b = { d, len, MAGIC_LEN + 2 };
 	uint8_t idlen, u8;
-	uint16_t count;
+	uint16_t count = 0;
 	uint32_t u32;
 	uint64_t u64;
 	const char *field = "";
@@ -860,8 +860,8 @@ keyslot_file_load(struct keyslot_file **out, const char *path,
     struct sesshu_err *err)
 {
 	struct keyslot_file *f;
-	uint8_t *d;
-	size_t len;
+	uint8_t *d = NULL;
+	size_t len = 0;
 	int rc;
 
 	*out = NULL;
@@ -1035,8 +1035,8 @@ keyslot_file_save(const struct keyslot_file *f, const char *path,
     struct sesshu_err *err)
 {
 	char tmp[PATH_MAX], lock[PATH_MAX];
-	uint8_t *d;
-	size_t len;
+	uint8_t *d = NULL;
+	size_t len = 0;
 	int lockfd, rc, n, m;
 
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);

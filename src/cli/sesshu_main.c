@@ -1,19 +1,30 @@
 /*
  * sesshu_main.c: entry point of the workstation program `sesshu`.
  *
- * Hardens the process before anything else, then dispatches the command.
+ * Hardens the process before anything else (no core dumps, umask 077,
+ * locked memory for keys), then runs one command from the table.
  */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "auth/harden.h"
+#include "cli/cli.h"
 #include "version.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cli_cmd_provision,
+	&cli_cmd_sync,
+};
 
 static void
 usage(FILE *out)
 {
-	fputs("usage: sesshu --version\n"
-	    "       sesshu --help\n", out);
+	fputs("usage: sesshu COMMAND [OPTIONS]\n"
+	    "       sesshu --version | --help\n\ncommands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n      %s %s\n", commands[i]->name,
+		    commands[i]->summary, commands[i]->name, commands[i]->usage);
 }
 
 int
@@ -25,6 +36,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "sesshu: %s\n", err.msg);
 		return 1;
 	}
+	setlocale(LC_ALL, "");
 	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
 		printf("sesshu %s\n", SESSHU_VERSION);
 		return 0;
@@ -32,6 +44,12 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		usage(stdout);
 		return 0;
+	}
+	if (argc >= 2) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[1], commands[i]->name) == 0)
+				return commands[i]->exec(argc - 1, argv + 1);
+		fprintf(stderr, "sesshu: unknown command \"%s\"\n\n", argv[1]);
 	}
 	usage(stderr);
 	return 2;

@@ -14,6 +14,7 @@
 #define SESSHU_STORE_STORE_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -100,5 +101,11 @@ int	store_verify(struct store *st, struct sesshu_err *err);
  */
 #define STORE_TIME_LEN	25
 void	store_now_utc(char *buf, size_t size);
+
+/* Formats t in the same form (milliseconds zero). */
+void	store_time_utc(time_t t, char *buf, size_t size);
+
+/* Parses that form (milliseconds and the Z optional); -1 if malformed. */
+int	store_time_parse(const char *s, time_t *out);
 
 #endif

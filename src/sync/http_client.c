@@ -410,10 +410,17 @@ map_tls_text(struct sync_http *h, const char *path, CURLcode cc,
 		return sesshu_err_set(err, SESSHU_EIO,
 		    "the TLS handshake with the register at %s failed: %s",
 		    h->base, detail);
+	/*
+	 * In TLS 1.3 the register checks this workstation's certificate after
+	 * the client has finished its half of the handshake, so a refusal
+	 * reaches the client as a connection broken while sending or reading.
+	 */
 	case CURLE_SEND_ERROR:
 		return sesshu_err_set(err, SESSHU_EIO,
 		    "the connection to the register at %s broke while sending "
-		    "%s: %s", h->base, path, detail);
+		    "%s (the register may have refused this workstation's "
+		    "certificate %s: revoked, expired or from another CA?): %s",
+		    h->base, path, h->cert_file, detail);
 	case CURLE_GOT_NOTHING:
 		return sesshu_err_set(err, SESSHU_EIO,
 		    "the register at %s closed the connection without answering "
@@ -422,7 +429,9 @@ map_tls_text(struct sync_http *h, const char *path, CURLcode cc,
 	default:
 		return sesshu_err_set(err, SESSHU_EIO,
 		    "the connection to the register at %s broke while waiting "
-		    "for the answer to %s: %s", h->base, path, detail);
+		    "for the answer to %s (the register may have refused this "
+		    "workstation's certificate %s: revoked, expired or from "
+		    "another CA?): %s", h->base, path, h->cert_file, detail);
 	}
 }
 

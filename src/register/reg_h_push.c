@@ -1,0 +1,454 @@
+/*
+ * reg_h_push.c: the push endpoint: a batch of a workstation's changes,
+ * applied in one transaction, idempotently (docs/PROTOCOL.md, push).
+ *
+ * Every change's result is stored under its UUID in the same transaction
+ * as the change, so a batch sent again (the client died before it saw the
+ * answer) gets the stored results back as "duplicate" and applies nothing
+ * twice; and a register killed mid-batch has committed none of it.
+ * Conflicts and rejections are kept in the review queue for a supervisor,
+ * never resolved silently (ARCHITECTURE §4).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/date.h"
+#include "core/vaccine.h"
+#include "register/reg_service.h"
+#include "store/store.h"
+#include "sync/entity.h"
+#include "sync/failpoint.h"
+#include "sync/wire.h"
+
+enum push_status { PUSH_APPLIED, PUSH_CONFLICT, PUSH_REJECTED };
+
+static const char *const push_status_names[] = { "applied", "conflict", "rejected" };
+
+struct push_result {
+	enum push_status	status;
+	int64_t			seq;
+	char			message[256];
+};
+
+static const struct wire_field push_fields[] = {
+	{ "municipality", WIRE_STRING, WIRE_REQUIRED, 6 },
+	{ "changes", WIRE_ARRAY, WIRE_REQUIRED, 0 },
+	WIRE_FIELDS_END
+};
+
+static const struct wire_field change_fields[] = {
+	{ "uuid", WIRE_STRING, WIRE_REQUIRED, WIRE_UUID_LEN },
+	{ "kind", WIRE_STRING, WIRE_REQUIRED, 16 },
+	{ "record", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
+	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
+	WIRE_FIELDS_END
+};
+
+/* Structure of the whole batch, before anything is applied: 400 if bad. */
+static int
+check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
+{
+	const struct entity_kind *record = entity_find("record");
+	char path[WIRE_PATH_MAX], sub[WIRE_PATH_MAX];
+	const char *uuid, *kind;
+	size_t i, len;
+	json_t *c;
+	int rc;
+
+	if ((rc = wire_check_object(body, push_fields, NULL, err)) != 0)
+		return rc;
+	*changes = json_object_get(body, "changes");
+	if (json_array_size(*changes) > REG_PUSH_MAX_CHANGES)
+		return sesshu_err_set(err, SESSHU_ERANGE, "changes: %zu changes; at "
+		    "most %d in one push", json_array_size(*changes),
+		    REG_PUSH_MAX_CHANGES);
+	json_array_foreach(*changes, i, c) {
+		wire_path_index(path, sizeof(path), "changes", i);
+		if ((rc = wire_check_object(c, change_fields, path, err)) != 0)
+			return rc;
+		wire_get_string(c, path, "uuid", WIRE_UUID_LEN, &uuid, &len, NULL);
+		wire_path_member(sub, sizeof(sub), path, "uuid");
+		if ((rc = wire_uuid_check(uuid, len, sub, err)) != 0)
+			return rc;
+		wire_get_string(c, path, "kind", 16, &kind, NULL, NULL);
+		if (strcmp(kind, "record") != 0)
+			return sesshu_err_set(err, SESSHU_EFORMAT,
+			    "%s.kind: unknown kind (this register knows \"record\")", path);
+		wire_path_member(sub, sizeof(sub), path, "record");
+		if (json_object_get(c, "record") == NULL)
+			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
+		if ((rc = entity_check(record, json_object_get(c, "record"), sub,
+		    err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static const char *
+str(const json_t *obj, const char *name)
+{
+	const char *s = json_string_value(json_object_get(obj, name));
+
+	return s != NULL ? s : "";
+}
+
+/* The domain rules a record must meet to be stored; reason on failure. */
+static int
+record_is_acceptable(struct reg *reg, const json_t *rec, char *why, size_t size)
+{
+	static const char person_sql[] =
+	    "SELECT birth_date FROM persons WHERE atena_no = ?";
+	const char *vaccinated = str(rec, "vaccinated_on"), *expiry;
+	struct core_date on, birth, exp, today;
+	struct sesshu_err err = { 0 };
+	sqlite3_stmt *stmt;
+	time_t now = time(NULL) + 86400;	/* a day of slack for time zones */
+	struct tm tm;
+	int rc, found = 0;
+
+	if (wire_uuid_check(str(rec, "record_uuid"), strlen(str(rec, "record_uuid")),
+	    "record_uuid", &err) != 0)
+		return snprintf(why, size, "%.200s", err.msg), 0;
+	if (core_vaccine_find(str(rec, "vaccine_code"),
+	    strlen(str(rec, "vaccine_code"))) == NULL)
+		return snprintf(why, size, "vaccine_code: unknown vaccine"), 0;
+	if (core_date_parse(vaccinated, strlen(vaccinated), &on, &err) != 0)
+		return snprintf(why, size, "vaccinated_on: %.200s", err.msg), 0;
+	gmtime_r(&now, &tm);
+	today.y = tm.tm_year + 1900;
+	today.m = tm.tm_mon + 1;
+	today.d = tm.tm_mday;
+	if (core_date_cmp(&on, &today) > 0)
+		return snprintf(why, size, "vaccinated_on: in the future"), 0;
+	if (store_prepare(reg->st, person_sql, &stmt, NULL) != 0)
+		return snprintf(why, size, "the register could not read persons"), 0;
+	sqlite3_bind_text(stmt, 1, str(rec, "atena_no"), -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *b = (const char *)sqlite3_column_text(stmt, 0);
+
+		found = core_date_parse(b, strlen(b), &birth, NULL) == 0;
+	}
+	store_stmt_done(stmt);
+	if (!found)
+		return snprintf(why, size, "atena_no: no such person in the register"), 0;
+	if (core_date_cmp(&on, &birth) < 0)
+		return snprintf(why, size, "vaccinated_on: before the birth date"), 0;
+	if (json_integer_value(json_object_get(rec, "screening_only")) == 1) {
+		if (json_object_get(rec, "lot_no") != NULL)
+			return snprintf(why, size, "lot_no: 予診のみ records no lot"), 0;
+		if (str(rec, "screening_reason")[0] == '\0')
+			return snprintf(why, size, "screening_reason: 予診のみ needs a "
+			    "reason"), 0;
+	} else if ((expiry = str(rec, "lot_expiry"))[0] != '\0') {
+		if (core_date_parse(expiry, strlen(expiry), &exp, &err) != 0)
+			return snprintf(why, size, "lot_expiry: %.200s", err.msg), 0;
+		if (core_date_cmp(&exp, &on) < 0)
+			return snprintf(why, size, "lot_expiry: the lot had expired "
+			    "before vaccinated_on"), 0;
+	}
+	return 1;
+}
+
+/* The current version of a record, or 0 when the register has none. */
+static int
+current_version(struct reg *reg, const char *uuid, sqlite3_int64 *version,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT version FROM vaccination_records WHERE record_uuid = ?"
+	    " AND is_current = 1";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*version = 0;
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*version = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	return store_check(reg->st, rc, "reading a record's version", err);
+}
+
+/* Another current, unvoided record of the same dose, if any, into other. */
+static int
+same_dose_recorded(struct reg *reg, const json_t *rec, char *other, size_t size,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT record_uuid FROM vaccination_records WHERE atena_no = ?"
+	    " AND vaccine_code = ? AND dose = ? AND is_current = 1"
+	    " AND state != 'voided' AND screening_only = 0 AND record_uuid != ?";
+	sqlite3_stmt *stmt;
+	int rc, found = 0;
+
+	other[0] = '\0';
+	if (json_integer_value(json_object_get(rec, "screening_only")) == 1)
+		return 0;
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, str(rec, "atena_no"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, str(rec, "vaccine_code"), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, json_integer_value(json_object_get(rec, "dose")));
+	sqlite3_bind_text(stmt, 4, str(rec, "record_uuid"), -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snprintf(other, size, "%s", sqlite3_column_text(stmt, 0));
+		found = 1;
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	if ((rc = store_check(reg->st, rc, "looking for the same dose", err)) != 0)
+		return rc;
+	return found;
+}
+
+static int
+insert_version(struct reg *reg, const json_t *rec, int64_t *seq,
+    struct sesshu_err *err)
+{
+	static const char retire_sql[] =
+	    "UPDATE vaccination_records SET is_current = 0 WHERE record_uuid = ?";
+	const struct entity_kind *k = entity_find("record");
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = store_prepare(reg->st, retire_sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, str(rec, "record_uuid"), -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	if ((rc = store_check(reg->st, rc, "retiring a record version", err)) != 0)
+		return rc;
+	if ((rc = store_prepare(reg->st, k->insert_sql, &stmt, err)) != 0)
+		return rc;
+	entity_bind(k, stmt, rec);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	if ((rc = store_check(reg->st, rc, "storing a record", err)) != 0)
+		return rc;
+	return reg_note_change(reg, "record", str(rec, "record_uuid"), "upsert",
+	    seq, err);
+}
+
+static int
+apply_record(struct reg *reg, const json_t *change, struct push_result *res,
+    struct sesshu_err *err)
+{
+	const json_t *rec = json_object_get(change, "record");
+	const json_t *base = json_object_get(change, "base_version");
+	sqlite3_int64 version = json_integer_value(json_object_get(rec, "version"));
+	sqlite3_int64 current;
+	char other[WIRE_UUID_STRLEN];
+	int rc;
+
+	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
+		res->status = PUSH_REJECTED;
+		return 0;
+	}
+	if ((rc = current_version(reg, str(rec, "record_uuid"), &current, err)) != 0)
+		return rc;
+	if (current == 0 && version != 1) {
+		res->status = PUSH_CONFLICT;
+		snprintf(res->message, sizeof(res->message), "version %lld of a "
+		    "record the register does not have", (long long)version);
+		return 0;
+	}
+	if (current != 0 && (version != current + 1 || base == NULL ||
+	    json_integer_value(base) != current)) {
+		res->status = PUSH_CONFLICT;
+		snprintf(res->message, sizeof(res->message), "this version %lld is "
+		    "based on version %lld, but the register has version %lld",
+		    (long long)version, base != NULL ?
+		    (long long)json_integer_value(base) : 0LL, (long long)current);
+		return 0;
+	}
+	if ((rc = same_dose_recorded(reg, rec, other, sizeof(other), err)) < 0)
+		return rc;
+	if (rc == 1) {
+		res->status = PUSH_CONFLICT;
+		snprintf(res->message, sizeof(res->message), "the same dose is "
+		    "already recorded as record %s", other);
+		return 0;
+	}
+	res->status = PUSH_APPLIED;
+	return insert_version(reg, rec, &res->seq, err);
+}
+
+static int
+keep_for_review(struct reg *reg, const char *ws, const json_t *change,
+    const struct push_result *res, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO review_queue (kind, uuid, workstation_id, change_kind,"
+	    " payload, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+	char now[STORE_TIME_LEN], *payload;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((payload = json_dumps(json_object_get(change, "record"),
+	    JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	store_now_utc(now, sizeof(now));
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) == 0) {
+		sqlite3_bind_text(stmt, 1, push_status_names[res->status], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, str(change, "uuid"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, ws, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, str(change, "kind"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 5, payload, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 6, res->message, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 7, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		store_stmt_done(stmt);
+		rc = store_check(reg->st, rc, "queueing a change for review", err);
+	}
+	free(payload);
+	return rc;
+}
+
+/* The stored result of a UUID seen before; 1 if found. */
+static int
+earlier_result(struct reg *reg, const char *uuid, json_t **out,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT status, seq, message FROM applied_changes WHERE uuid = ?";
+	sqlite3_stmt *stmt;
+	int rc, found = 0;
+
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*out = json_pack("{s:s, s:s, s:s}", "uuid", uuid, "status",
+		    "duplicate", "earlier_status", sqlite3_column_text(stmt, 0));
+		if (*out != NULL && sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+			json_object_set_new(*out, "seq",
+			    json_integer(sqlite3_column_int64(stmt, 1)));
+		if (*out != NULL && sqlite3_column_type(stmt, 2) != SQLITE_NULL)
+			json_object_set_new(*out, "message",
+			    json_string((const char *)sqlite3_column_text(stmt, 2)));
+		found = 1;
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	if ((rc = store_check(reg->st, rc, "looking up a change", err)) != 0)
+		return rc;
+	return found;
+}
+
+static int
+remember_result(struct reg *reg, const char *ws, const char *uuid,
+    const struct push_result *res, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "INSERT INTO applied_changes (uuid, workstation_id, status, seq, message,"
+	    " applied_at) VALUES (?, ?, ?, ?, ?, ?)";
+	char now[STORE_TIME_LEN];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	store_now_utc(now, sizeof(now));
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, ws, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, push_status_names[res->status], -1, SQLITE_STATIC);
+	if (res->status == PUSH_APPLIED)
+		sqlite3_bind_int64(stmt, 4, res->seq);
+	if (res->message[0] != '\0')
+		sqlite3_bind_text(stmt, 5, res->message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	return store_check(reg->st, rc, "remembering a change's result", err);
+}
+
+static json_t *
+result_json(const char *uuid, const struct push_result *res)
+{
+	json_t *r = json_pack("{s:s, s:s}", "uuid", uuid, "status",
+	    push_status_names[res->status]);
+
+	if (r != NULL && res->status == PUSH_APPLIED)
+		json_object_set_new(r, "seq", json_integer(res->seq));
+	if (r != NULL && res->message[0] != '\0')
+		json_object_set_new(r, "message", json_string(res->message));
+	return r;
+}
+
+/* Applies the checked batch inside the open transaction. */
+static int
+apply_batch(struct reg_service *svc, const struct reg_peer *peer,
+    json_t *changes, json_t *results, int counts[4], struct sesshu_err *err)
+{
+	size_t i, n = json_array_size(changes);
+	json_t *c, *r = NULL;
+	int rc;
+
+	json_array_foreach(changes, i, c) {
+		const char *uuid = str(c, "uuid");
+		struct push_result res = { 0 };
+
+		if (i == n / 2 && n > 1)
+			failpoint_hit("register.push.mid-batch");
+		if ((rc = earlier_result(svc->reg, uuid, &r, err)) < 0)
+			return rc;
+		if (rc == 1) {
+			counts[3]++;
+			json_array_append_new(results, r);
+			continue;
+		}
+		if ((rc = apply_record(svc->reg, c, &res, err)) != 0 ||
+		    (res.status != PUSH_APPLIED && (rc = keep_for_review(svc->reg,
+		    peer->workstation_id, c, &res, err)) != 0) ||
+		    (rc = remember_result(svc->reg, peer->workstation_id, uuid, &res,
+		    err)) != 0)
+			return rc;
+		counts[res.status]++;
+		json_array_append_new(results, result_json(uuid, &res));
+	}
+	return 0;
+}
+
+int
+reg_handle_push(void *ctx, const struct reg_peer *peer, json_t *body,
+    struct reg_response *resp)
+{
+	struct reg_service *svc = ctx;
+	struct sesshu_err err = { 0 };
+	json_t *changes, *results;
+	char outcome[128], object[64];
+	int counts[4] = { 0 };	/* applied, conflict, rejected, duplicate */
+
+	if (reg_refuse_workstation(svc, peer, 1, resp))
+		return 0;
+	if (check_batch(body, &changes, &err) != 0)
+		return reg_response_error(resp, 400, err.code == SESSHU_ERANGE &&
+		    strncmp(err.msg, "changes:", 8) == 0 ? "batch_too_large" :
+		    "bad_request", "%s", err.msg);
+	if ((results = json_array()) == NULL)
+		return reg_response_error(resp, 500, "internal", "out of memory");
+	if (store_begin(svc->reg->st, &err) != 0 ||
+	    apply_batch(svc, peer, changes, results, counts, &err) != 0)
+		goto fail;
+	snprintf(object, sizeof(object), "push:%zu changes", json_array_size(changes));
+	snprintf(outcome, sizeof(outcome), "ok: %d applied, %d duplicate, %d "
+	    "conflict, %d rejected", counts[0], counts[3], counts[1], counts[2]);
+	if (reg_audit(svc->reg, "-", peer->workstation_id, "sync.push", object,
+	    outcome, &err) != 0 || store_commit(svc->reg->st, &err) != 0)
+		goto fail;
+	resp->status = 200;
+	resp->body = json_pack("{s:o}", "results", results);
+	return 0;
+fail:
+	store_rollback(svc->reg->st);
+	json_decref(results);
+	return reg_response_error(resp, 500, "internal", "nothing of this push was "
+	    "applied: %s", err.msg);
+}

@@ -1,0 +1,100 @@
+/*
+ * reg_schema.c: the register's store schema.
+ *
+ * Version 1 holds the shared entities (store/entity_schema.c), the audit
+ * trail, and what only the register keeps: settings, the change sequence
+ * that pull pages follow, users with their password verifiers and history,
+ * workstations with their escrowed master keys, the result of every pushed
+ * change (idempotency), and the review queue of conflicts and rejections.
+ * SQLite 3.15.2 only (see entity_schema.c).
+ */
+#include "register/reg.h"
+#include "store/audit.h"
+
+extern const char store_entities_v1_sql[];
+
+static const char reg_v1_sql[] =
+"CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+
+/*
+ * One row per entity: its latest change. AUTOINCREMENT matters: when an
+ * entity changes again its old row is deleted and a new one inserted, and
+ * without it the new row could reuse the deleted highest number, which a
+ * client at that cursor would never see.
+ */
+"CREATE TABLE changes ("
+"  seq  INTEGER PRIMARY KEY AUTOINCREMENT,"
+"  kind TEXT NOT NULL,"
+"  key  TEXT NOT NULL,"
+"  op   TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),"
+"  UNIQUE (kind, key));"
+
+"CREATE TABLE users ("
+"  user_id              TEXT PRIMARY KEY,"
+"  name                 TEXT NOT NULL,"
+"  role                 TEXT NOT NULL CHECK (role IN"
+"                       ('clerk','verifier','supervisor','is-admin','auditor')),"
+"  status               TEXT NOT NULL DEFAULT 'active'"
+"                       CHECK (status IN ('active','disabled','revoked')),"
+"  verifier             TEXT,"		/* scrypt; NULL until the first login */
+"  activation_verifier  TEXT,"		/* one-time code, NULL once used */
+"  activation_expires   TEXT,"
+"  password_changed_at  TEXT,"
+"  must_change_password INTEGER NOT NULL DEFAULT 1,"
+"  failed_logins        INTEGER NOT NULL DEFAULT 0,"
+"  locked_until         TEXT,"
+"  created_at           TEXT NOT NULL,"
+"  disabled_at          TEXT"
+") WITHOUT ROWID;"
+"CREATE TABLE password_history ("
+"  user_id TEXT NOT NULL, verifier TEXT NOT NULL, set_at TEXT NOT NULL);"
+"CREATE INDEX password_history_by_user ON password_history (user_id, set_at);"
+
+"CREATE TABLE workstations ("
+"  workstation_id TEXT PRIMARY KEY,"
+"  status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','revoked')),"
+"  master_key     BLOB,"			/* escrowed K, NULL until provisioned */
+"  created_at     TEXT NOT NULL,"
+"  provisioned_at TEXT,"
+"  provisioned_by TEXT,"
+"  revoked_at     TEXT,"
+"  last_seen_at   TEXT"
+") WITHOUT ROWID;"
+
+"CREATE TABLE applied_changes ("
+"  uuid           TEXT PRIMARY KEY,"
+"  workstation_id TEXT NOT NULL,"
+"  status         TEXT NOT NULL CHECK (status IN ('applied','conflict','rejected')),"
+"  seq            INTEGER,"
+"  message        TEXT,"
+"  applied_at     TEXT NOT NULL"
+") WITHOUT ROWID;"
+
+"CREATE TABLE review_queue ("
+"  id             INTEGER PRIMARY KEY,"
+"  kind           TEXT NOT NULL CHECK (kind IN ('conflict','rejected')),"
+"  uuid           TEXT NOT NULL,"
+"  workstation_id TEXT NOT NULL,"
+"  change_kind    TEXT NOT NULL,"
+"  payload        TEXT NOT NULL,"
+"  reason         TEXT NOT NULL,"
+"  created_at     TEXT NOT NULL,"
+"  decided_by     TEXT,"
+"  decided_at     TEXT,"
+"  decision       TEXT"
+");";
+
+static const char *const reg_v1[] = {
+	store_entities_v1_sql, audit_schema_sql, reg_v1_sql, NULL
+};
+
+static const struct store_migration reg_migrations[] = {
+	{ 1, "register: entities, users, workstations, changes", reg_v1 },
+};
+
+const struct store_schema reg_store_schema = {
+	.name = "register store",
+	.application_id = 0x53735267,		/* "SsRg" */
+	.migrations = reg_migrations,
+	.latest = (int)(sizeof(reg_migrations) / sizeof(reg_migrations[0])),
+};

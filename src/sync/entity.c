@@ -1,0 +1,200 @@
+/*
+ * entity.c: the synced kinds; see entity.h.
+ *
+ * Adding a column to a kind is one line here plus its migration: the SQL
+ * of both sides is generated from these tables at first use.
+ */
+#include "sync/entity.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S(n, req, max)	{ n, WIRE_STRING, req, max }
+#define I(n, req)	{ n, WIRE_INTEGER, req, 0 }
+#define R(n)		{ n, WIRE_NUMBER, WIRE_OPTIONAL, 0 }
+
+/* 宛名 (resident): the resident layout of docs/IMPORT.md, plus the search key. */
+static const struct wire_field person_columns[] = {
+	S("atena_no", 1, 10), S("name", 1, 256), S("name_kana", 1, 256),
+	S("name_kana_search", 1, 256), I("sex", 1), S("birth_date", 1, 10),
+	S("postal_code", 0, 8), S("address", 1, 512), S("address_extra", 0, 512),
+	S("phone", 0, 20), S("household_no", 0, 10), S("relationship", 0, 64),
+	I("status", 1), S("resident_since", 0, 10), S("resident_until", 0, 10),
+	S("leave_reason", 0, 128), I("foreigner", 1), S("real_name", 0, 256),
+	S("alias_name", 0, 256), S("previous_address", 0, 512),
+	S("moved_to_address", 0, 512), S("district_code", 0, 8),
+	WIRE_FIELDS_END
+};
+
+/* 接種記録: the current version of one record. */
+static const struct wire_field record_columns[] = {
+	S("record_uuid", 1, WIRE_UUID_LEN), I("version", 1), S("atena_no", 1, 10),
+	S("vaccine_code", 1, 16), I("dose", 1), S("stage", 0, 16),
+	S("category", 1, 1), S("vaccinated_on", 1, 10), I("age_years", 0),
+	I("age_months", 0), S("institution_code", 1, 10), S("venue_code", 0, 16),
+	S("screening_doctor", 0, 256), S("vaccinating_doctor", 0, 256),
+	S("vaccine_name", 0, 256), S("maker_code", 0, 256), S("lot_no", 0, 32),
+	S("lot_expiry", 0, 10), R("amount_ml"), S("site", 0, 64),
+	S("method", 0, 64), I("screening_only", 1), S("screening_reason", 0, 512),
+	S("unsuitable_code", 0, 16), S("fee_category", 0, 16),
+	S("billing_month", 0, 7), I("other_municipality", 1),
+	I("certificate_issued", 1), S("print_kind", 0, 16), S("printed_on", 0, 10),
+	S("state", 1, 16), S("registration_kind", 1, 16),
+	S("registered_at", 1, 32), S("entered_by", 0, 64), S("verified_by", 0, 64),
+	S("batch_id", 0, WIRE_UUID_LEN), S("change_reason", 0, 512),
+	S("legacy_id", 0, 32), S("note", 0, 1024),
+	WIRE_FIELDS_END
+};
+
+/* A user as workstations see one: never a verifier or a code. */
+static const struct wire_field user_columns[] = {
+	S("user_id", 1, 32), S("name", 1, 256), S("role", 1, 16),
+	S("status", 1, 16), S("password_changed_at", 0, 32),
+	I("must_change_password", 1),
+	WIRE_FIELDS_END
+};
+
+static struct entity_kind kinds[] = {
+	{ "person", "persons", "atena_no", NULL, person_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "record", "vaccination_records", "record_uuid", "is_current = 1",
+	  record_columns, NULL, NULL, NULL, NULL },
+	{ "user", "users", "user_id", NULL, user_columns, NULL, NULL, NULL, NULL },
+};
+
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+size_t
+entity_ncolumns(const struct entity_kind *k)
+{
+	size_t n = 0;
+
+	while (k->columns[n].name != NULL)
+		n++;
+	return n;
+}
+
+/* Appends printf output to a growing string; aborts only on OOM. */
+static void append(char **s, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+append(char **s, size_t *len, const char *fmt, ...)
+{
+	char piece[256];
+	va_list ap;
+	int m;
+
+	va_start(ap, fmt);
+	m = vsnprintf(piece, sizeof(piece), fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= sizeof(piece) ||
+	    (*s = realloc(*s, *len + (size_t)m + 1)) == NULL)
+		abort();
+	memcpy(*s + *len, piece, (size_t)m + 1);
+	*len += (size_t)m;
+}
+
+static void
+build_sql(void)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct entity_kind *k = &kinds[i];
+		size_t n = entity_ncolumns(k), sl = 0, ul = 0, il = 0, dl = 0;
+		char *sel = NULL, *upd = NULL, *ins = NULL, *del = NULL;
+
+		append(&sel, &sl, "SELECT");
+		append(&upd, &ul, "UPDATE %s SET", k->table);
+		append(&ins, &il, "INSERT INTO %s (", k->table);
+		for (size_t c = 0; c < n; c++) {
+			const char *sep = c == 0 ? "" : ",";
+
+			append(&sel, &sl, "%s %s", sep, k->columns[c].name);
+			append(&upd, &ul, "%s %s = ?%zu", sep, k->columns[c].name, c + 1);
+			append(&ins, &il, "%s%s", sep, k->columns[c].name);
+		}
+		append(&sel, &sl, " FROM %s WHERE %s = ?1", k->table, k->key);
+		if (k->register_filter != NULL)
+			append(&sel, &sl, " AND %s", k->register_filter);
+		append(&upd, &ul, " WHERE %s = ?1", k->key);
+		append(&ins, &il, ") VALUES (");
+		for (size_t c = 0; c < n; c++)
+			append(&ins, &il, "%s?%zu", c == 0 ? "" : ",", c + 1);
+		append(&ins, &il, ")");
+		append(&del, &dl, "DELETE FROM %s WHERE %s = ?1", k->table, k->key);
+		k->select_sql = sel;
+		k->update_sql = upd;
+		k->insert_sql = ins;
+		k->delete_sql = del;
+	}
+}
+
+const struct entity_kind *
+entity_find(const char *kind)
+{
+	pthread_once(&built, build_sql);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+json_t *
+entity_row_to_json(const struct entity_kind *k, sqlite3_stmt *row)
+{
+	json_t *obj = json_object();
+
+	for (int c = 0; obj != NULL && k->columns[c].name != NULL; c++) {
+		json_t *v;
+
+		if (sqlite3_column_type(row, c) == SQLITE_NULL)
+			continue;
+		switch (k->columns[c].type) {
+		case WIRE_INTEGER:
+			v = json_integer(sqlite3_column_int64(row, c));
+			break;
+		case WIRE_NUMBER:
+			v = json_real(sqlite3_column_double(row, c));
+			break;
+		default:
+			v = json_string((const char *)sqlite3_column_text(row, c));
+			break;
+		}
+		if (v == NULL || json_object_set_new(obj, k->columns[c].name, v) != 0) {
+			json_decref(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+int
+entity_check(const struct entity_kind *k, const json_t *data, const char *path,
+    struct sesshu_err *err)
+{
+	return wire_check_object(data, k->columns, path, err);
+}
+
+void
+entity_bind(const struct entity_kind *k, sqlite3_stmt *stmt, const json_t *data)
+{
+	for (int c = 0; k->columns[c].name != NULL; c++) {
+		const json_t *v = json_object_get(data, k->columns[c].name);
+
+		if (v == NULL || json_is_null(v))
+			sqlite3_bind_null(stmt, c + 1);
+		else if (json_is_integer(v))
+			sqlite3_bind_int64(stmt, c + 1, json_integer_value(v));
+		else if (json_is_real(v))
+			sqlite3_bind_double(stmt, c + 1, json_real_value(v));
+		else
+			sqlite3_bind_text(stmt, c + 1, json_string_value(v), -1,
+			    SQLITE_TRANSIENT);
+	}
+}
+#undef S
+#undef I
+#undef R

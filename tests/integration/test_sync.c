@@ -1,0 +1,658 @@
+/*
+ * test_sync.c: the workstation and the register over mutually
+ * authenticated TLS on 127.0.0.1, with a PKI made at test time, a city of
+ * 10,000 generated residents, and two provisioned workstations: content
+ * arrives identical, nothing is applied twice when a client or the
+ * register dies at the worst moment, every refusal is clear and audited,
+ * and no personal data lies in clear in a workstation's files.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+
+#include "itest.h"
+#include "register/reg.h"
+#include "sync/account.h"
+#include "sync/http_client.h"
+#include "sync/replicate.h"
+#include "sync/ws_records.h"
+#include "testutil.h"
+
+#define MUNI		"990001"
+#define RESIDENTS	"10000"
+#define ADMIN_PW	"correct horse battery staple"
+#define CLERK_PW	"窓口の長いパスワード2026"
+
+static struct city {
+	char			*dir, *pki, *reg_dir, *ws1, *ws2, *city;
+	struct itest_register	 reg;
+} C;
+
+static char *
+spr(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+/* The ws_ask_fn of in-process logins: always the given password. */
+static int
+ask_fixed(void *ctx, enum ws_ask what, const char *why, struct secbuf *out,
+    struct sesshu_err *err)
+{
+	(void)what;
+	(void)why;
+	return secbuf_dup(out, ctx, strlen(ctx), err);
+}
+
+static struct ws_session *
+login(const char *state, const char *user, const char *pw)
+{
+	struct sesshu_err err = { 0 };
+	struct ws_session *s;
+
+	if (ws_login(state, user, ask_fixed, (void *)pw, &s, &err) != 0)
+		fail_msg("login of %s on %s: %s", user, state, err.msg);
+	return s;
+}
+
+static char *
+admin(const char *sub, ...)
+{
+	char *argv[16] = { (char *)REGISTERD_BIN };
+	va_list ap;
+	int n = 1;
+
+	argv[n++] = (char *)sub;
+	va_start(ap, sub);
+	while (n < 15 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	return itest_ok(argv, NULL);
+}
+
+static char *
+activation_code(const char *out)
+{
+	char line[128];
+
+	itest_last_line(out, line, sizeof(line));
+	return strdup(line);
+}
+
+static struct itest_run
+sync_run(const char *state, const char *user, const char *pw, char *const env[])
+{
+	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", (char *)state,
+	    "--user", (char *)user, "--password-fd", "3", NULL };
+	char *secrets = spr("%s\n", pw);
+	struct itest_run r;
+
+	itest_run(argv, env, secrets, 300, &r);
+	free(secrets);
+	return r;
+}
+
+static void
+provision(const char *state, const char *ws, const char *secrets)
+{
+	char *cert = spr("%s/%s.crt", C.pki, ws), *key = spr("%s/%s.key", C.pki, ws);
+	char *ca = spr("%s/ca.crt", C.pki);
+	char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", (char *)state,
+	    "--register", C.reg.url, "--ca", ca, "--cert", cert, "--key", key,
+	    "--user", "admin01", "--password-fd", "3", NULL };
+
+	free(itest_ok(argv, secrets));
+	free(cert);
+	free(key);
+	free(ca);
+}
+
+static int
+setup_city(void **state)
+{
+	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
+	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", RESIDENTS,
+	    "--seed", "11", "--out", NULL, NULL };
+	char *crl, *out, *code, *secrets;
+
+	(void)state;
+	C.dir = tu_mkdtemp("sync");
+	C.pki = itest_path(C.dir, "pki");
+	C.reg_dir = itest_path(C.dir, "register");
+	C.ws1 = itest_path(C.dir, "ws1");
+	C.ws2 = itest_path(C.dir, "ws2");
+	C.city = itest_path(C.dir, "city");
+	argv_pki[2] = C.pki;
+	free(itest_ok(argv_pki, NULL));
+	argv_gen[6] = C.city;
+	free(itest_ok(argv_gen, NULL));
+	free(admin("init", "--data", C.reg_dir, "--municipality", MUNI,
+	    "--synthetic", NULL));
+	free(admin("import-residents", "--data", C.reg_dir, "--today", "2026-11-21",
+	    itest_path(C.city, "residents.csv"), NULL));
+	free(admin("import-records", "--data", C.reg_dir, "--today", "2026-11-21",
+	    itest_path(C.city, "records.csv"), NULL));
+	out = admin("user", "add", "--data", C.reg_dir, "--id", "admin01",
+	    "--name", "情報 管理", "--role", "is-admin", NULL);
+	code = activation_code(out);
+	free(out);
+	free(admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-001", NULL));
+	free(admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-002", NULL));
+
+	crl = itest_path(C.pki, "crl.pem");
+	if (itest_register_start(&C.reg, C.reg_dir, C.pki, "register", 0, NULL,
+	    (char *[]){ "--crl", crl, NULL }) != 0)
+		return -1;
+	/* First login of the administrator: activation code, then a password. */
+	secrets = spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
+	provision(C.ws1, "ws-001", secrets);
+	free(secrets);
+	secrets = spr("%s\n", ADMIN_PW);
+	provision(C.ws2, "ws-002", secrets);
+	free(secrets);
+	free(code);
+	free(crl);
+	return 0;
+}
+
+static int
+teardown_city(void **state)
+{
+	(void)state;
+	itest_register_stop(&C.reg, SIGTERM);
+	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL)
+		tu_rm_rf(C.dir);
+	return 0;
+}
+
+static long
+count(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+static long
+register_count(const char *sql)
+{
+	struct sesshu_err err = { 0 };
+	struct reg *reg;
+	long n;
+
+	if (reg_open(&reg, C.reg_dir, &err) != 0)
+		fail_msg("reg_open: %s", err.msg);
+	n = count(reg->st, sql);
+	reg_close(reg);
+	return n;
+}
+
+/* Saves n new records of (vaccine COVID, dose) for persons without one. */
+static void
+add_records(struct ws_session *s, int n, int dose)
+{
+	char sql[256];
+	sqlite3_stmt *stmt;
+	int made = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT atena_no FROM persons p WHERE status = 1"
+	    " AND birth_date < '2000-01-01' AND NOT EXISTS (SELECT 1 FROM"
+	    " vaccination_records r WHERE r.atena_no = p.atena_no AND"
+	    " r.vaccine_code = 'COVID' AND r.dose = %d) LIMIT %d", dose, n);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct sesshu_err err = { 0 };
+		json_t *rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s,"
+		    " s:i, s:i, s:i}", "atena_no", sqlite3_column_text(stmt, 0),
+		    "vaccine_code", "COVID", "dose", dose, "category", "V",
+		    "vaccinated_on", "2026-10-01", "institution_code", "9900000001",
+		    "lot_no", "TEST01", "lot_expiry", "2027-03-31",
+		    "screening_only", 0, "other_municipality", 0,
+		    "certificate_issued", 0);
+
+		if (ws_record_save(s, rec, NULL, &err) != 0)
+			fail_msg("ws_record_save: %s", err.msg);
+		json_decref(rec);
+		made++;
+	}
+	sqlite3_finalize(stmt);
+	assert_int_equal(made, n);
+}
+
+static void
+test_sync_first_pull_brings_the_city_and_no_plaintext(void **state)
+{
+	static const char *cols[] = { "name", "name_kana", "atena_no" };
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+	char hit[4096];
+	sqlite3_stmt *stmt;
+	int checked = 0;
+
+	(void)state;
+	assert_int_equal(count(s->st, "SELECT count(*) FROM persons"), 10000);
+	assert_true(count(s->st, "SELECT count(*) FROM vaccination_records") > 10000);
+	/* Every file in the state directory, for 50 residents' name, kana and
+	 * 宛名番号, while the cache is open (WAL and SHM present) and after. */
+	for (int pass = 0; pass < 2; pass++) {
+		struct ws_session *o = pass == 0 ? s : login(C.ws1, "admin01", ADMIN_PW);
+
+		assert_int_equal(sqlite3_prepare_v2(store_db(o->st), "SELECT name,"
+		    " name_kana, atena_no FROM persons ORDER BY random() LIMIT 50",
+		    -1, &stmt, NULL), SQLITE_OK);
+		if (pass == 1)
+			ws_session_close(s);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			for (int c = 0; c < 3; c++) {
+				const char *v = (const char *)sqlite3_column_text(stmt, c);
+
+				if (tu_dir_contains(C.ws1, v, strlen(v), hit, sizeof(hit)))
+					fail_msg("%s of a resident in clear in %s", cols[c], hit);
+				checked++;
+			}
+		}
+		sqlite3_finalize(stmt);
+		if (pass == 1)
+			ws_session_close(o);
+	}
+	assert_int_equal(checked, 300);
+}
+
+static void
+test_sync_500_records_arrive_identical_on_a_second_workstation(void **state)
+{
+	static const char dump[] =
+	    "SELECT group_concat(line, '|') FROM (SELECT record_uuid || ',' ||"
+	    " version || ',' || atena_no || ',' || vaccine_code || ',' || dose ||"
+	    " ',' || vaccinated_on || ',' || lot_no || ',' || state || ',' ||"
+	    " entered_by || ',' || registered_at AS line FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 9 ORDER BY record_uuid)";
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW), *t;
+	struct itest_run r;
+	sqlite3_stmt *a, *b;
+
+	(void)state;
+	add_records(s, 500, 9);
+	ws_session_close(s);
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0 || strstr(r.out, "pushed 500, acknowledged 500")
+	    == NULL)
+		fail_msg("sync ws1: %s", r.out);
+	free(r.out);
+	r = sync_run(C.ws2, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0)
+		fail_msg("sync ws2: %s", r.out);
+	free(r.out);
+
+	s = login(C.ws1, "admin01", ADMIN_PW);
+	t = login(C.ws2, "admin01", ADMIN_PW);
+	assert_int_equal(count(t->st, "SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 9"), 500);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), dump, -1, &a, NULL), 0);
+	assert_int_equal(sqlite3_prepare_v2(store_db(t->st), dump, -1, &b, NULL), 0);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(a, 0), sqlite3_column_text(b, 0));
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	ws_session_close(s);
+	ws_session_close(t);
+	assert_int_equal(register_count("SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 9"), 500);
+}
+
+static void
+test_sync_client_killed_before_ack_applies_each_record_once(void **state)
+{
+	char *env[] = { "SESSHU_FAILPOINT=client.push.before-ack", NULL };
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+	struct sesshu_err err = { 0 };
+	struct itest_run r;
+	long pending;
+
+	(void)state;
+	add_records(s, 50, 8);
+	ws_session_close(s);
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, env);
+	if (r.exited || r.code != SIGKILL)
+		fail_msg("expected the failpoint to kill sync: %s", r.out);
+	free(r.out);
+	/* The register has them; the outbox still does too. */
+	assert_int_equal(register_count("SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 8"), 50);
+	s = login(C.ws1, "admin01", ADMIN_PW);
+	assert_int_equal(ws_outbox_pending(s->st, &pending, &err), 0);
+	assert_int_equal(pending, 50);
+	ws_session_close(s);
+	/* Sent again: the same UUIDs come back as duplicates, applied once. */
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0 || strstr(r.out, "pushed 50, acknowledged 50")
+	    == NULL)
+		fail_msg("second sync: %s", r.out);
+	free(r.out);
+	assert_int_equal(register_count("SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 8"), 50);
+	s = login(C.ws1, "admin01", ADMIN_PW);
+	assert_int_equal(ws_outbox_pending(s->st, &pending, &err), 0);
+	assert_int_equal(pending, 0);
+	ws_session_close(s);
+}
+
+static void
+test_sync_register_killed_mid_batch_applies_all_or_nothing(void **state)
+{
+	char *env[] = { "SESSHU_FAILPOINT=register.push.mid-batch", NULL };
+	char *crl = itest_path(C.pki, "crl.pem");
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+	struct itest_run r;
+	int status, port;
+
+	(void)state;
+	add_records(s, 40, 7);
+	ws_session_close(s);
+	port = C.reg.port;
+	itest_register_stop(&C.reg, SIGTERM);
+	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
+	    port, env, (char *[]){ "--crl", crl, NULL }), 0);
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (r.exited && r.code == 0)
+		fail_msg("sync should fail when the register dies: %s", r.out);
+	free(r.out);
+	status = itest_register_stop(&C.reg, SIGTERM);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	assert_int_equal(register_count("SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 7 AND lot_no = 'TEST01'"), 0);
+
+	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
+	    port, NULL, (char *[]){ "--crl", crl, NULL }), 0);
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0 || strstr(r.out, "pushed 40, acknowledged 40")
+	    == NULL)
+		fail_msg("sync after restart: %s", r.out);
+	free(r.out);
+	assert_int_equal(register_count("SELECT count(*) FROM vaccination_records"
+	    " WHERE vaccine_code = 'COVID' AND dose = 7 AND lot_no = 'TEST01'"), 40);
+	free(crl);
+}
+
+/* A request with the given client certificate (NULL: none) and CA. */
+static int
+try_hello(const char *cert_name, const char *ca_name, const char *url,
+    const char *municipality, long *status, json_t **resp, struct sesshu_err *err)
+{
+	char *cert = spr("%s/%s.crt", C.pki, cert_name), *key = spr("%s/%s.key",
+	    C.pki, cert_name), *ca = spr("%s/%s.crt", C.pki, ca_name);
+	struct sync_endpoint_config ep = { .url = url, .ca_file = ca,
+	    .cert_file = cert, .key_file = key };
+	struct sync_http *h;
+	json_t *body = json_pack("{s:s}", "municipality", municipality);
+	int rc;
+
+	*resp = NULL;
+	*status = 0;
+	if ((rc = sync_http_new(&h, &ep, err)) == 0) {
+		rc = sync_http_post(h, "/v1/hello", body, status, resp, err);
+		sync_http_free(h);
+	}
+	json_decref(body);
+	free(cert);
+	free(key);
+	free(ca);
+	return rc;
+}
+
+static void
+expect_tls_refused(const char *cert, const char *words)
+{
+	struct sesshu_err err = { 0 };
+	json_t *resp;
+	long status;
+
+	assert_int_equal(try_hello(cert, "ca", C.reg.url, MUNI, &status, &resp,
+	    &err), SESSHU_EIO);
+	if (strstr(err.msg, words) == NULL)
+		fail_msg("%s: \"%s\" lacks \"%s\"", cert, err.msg, words);
+}
+
+/* Without any client certificate, and in plain HTTP: libcurl directly. */
+static CURLcode
+raw_request(const char *url, int with_ca)
+{
+	CURL *c = curl_easy_init();
+	char *ca = spr("%s/ca.crt", C.pki);
+	CURLcode rc;
+
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{\"municipality\":\"990001\"}");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (with_ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	rc = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	free(ca);
+	return rc;
+}
+
+static void
+expect_audited(const char *like, long at_least)
+{
+	char *sql = spr("SELECT count(*) FROM audit_log WHERE action LIKE"
+	    " 'refused.%%' AND outcome LIKE '%s'", like);
+	long n = register_count(sql);
+
+	if (n < at_least)
+		fail_msg("only %ld audit entries match %s", n, like);
+	free(sql);
+}
+
+static void
+test_sync_bad_certificates_refused_clearly_and_audited(void **state)
+{
+	struct sesshu_err err = { 0 };
+	struct itest_register impostor;
+	char *plain, *other_ca = itest_path(C.pki, "other-ca.crt");
+	json_t *resp;
+	long status;
+
+	(void)state;
+	expect_tls_refused("other-ca-ws", "refused this workstation's certificate");
+	expect_tls_refused("expired", "refused this workstation's certificate");
+	expect_tls_refused("revoked", "refused this workstation's certificate");
+	expect_tls_refused("server-as-client", "refused this workstation's certificate");
+	assert_int_not_equal(raw_request(C.reg.url, 1), CURLE_OK);
+	plain = spr("http://127.0.0.1:%d/v1/hello", C.reg.port);
+	assert_int_not_equal(raw_request(plain, 0), CURLE_OK);
+	free(plain);
+
+	/* A valid certificate, a request for another municipality. */
+	assert_int_equal(try_hello("ws-001", "ca", C.reg.url, "011002", &status,
+	    &resp, &err), 0);
+	assert_int_equal(status, 403);
+	assert_string_equal(json_string_value(json_object_get(resp, "error")),
+	    "municipality_mismatch");
+	json_decref(resp);
+	/* A certificate of another municipality, however it fills the body. */
+	assert_int_equal(try_hello("wrong-mun", "ca", C.reg.url, MUNI, &status,
+	    &resp, &err), 0);
+	assert_int_equal(status, 403);
+	json_decref(resp);
+
+	/* The register still serves a good client. */
+	assert_int_equal(try_hello("ws-001", "ca", C.reg.url, MUNI, &status, &resp,
+	    &err), 0);
+	assert_int_equal(status, 200);
+	json_decref(resp);
+
+	expect_audited("%expired%", 1);
+	expect_audited("%revoked%", 1);
+	expect_audited("%certificate%", 4);
+	expect_audited("%municipality_mismatch%", 2);
+
+	/* An impostor register, certified by another CA: the client refuses it. */
+	/* (Its own CA, given last, wins over the municipal one.) */
+	assert_int_equal(itest_register_start(&impostor, C.reg_dir, C.pki,
+	    "other-ca-register", 0, NULL, (char *[]){ "--ca", other_ca, NULL }), 0);
+	assert_int_equal(try_hello("ws-001", "ca", impostor.url, MUNI, &status,
+	    &resp, &err), SESSHU_EIO);
+	assert_non_null(strstr(err.msg, "not issued by the municipal CA"));
+	itest_register_stop(&impostor, SIGTERM);
+	free(other_ca);
+}
+
+static void
+test_sync_malformed_requests_get_4xx_and_the_register_keeps_serving(void **state)
+{
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+	struct sesshu_err err = { 0 };
+	struct sync_http *h;
+	json_t *resp, *body, *big;
+	long status;
+	struct { const char *path; const char *json; long status; const char *words; }
+	    cases[] = {
+		{ "/v1/hello", "{\"municipality\":\"990001\",\"bogus\":1}", 400,
+		  "unknown field" },
+		{ "/v1/pull", "{\"municipality\":\"990001\",\"since\":\"zero\"}", 400,
+		  "since" },
+		{ "/v1/push", "{\"municipality\":\"990001\",\"changes\":[{\"uuid\":"
+		  "\"5b0c2a9e-8f1d-4c3b-9a7e-0d1f2e3c4b5a\",\"kind\":\"record\","
+		  "\"record\":{\"dose\":\"x\"}}]}", 400, "changes[0].record" },
+		{ "/v1/push", "{\"municipality\":\"990001\",\"changes\":[{\"uuid\":"
+		  "\"not-a-uuid\",\"kind\":\"record\",\"record\":{}}]}", 400, "uuid" },
+		{ "/v1/nothing", "{\"municipality\":\"990001\"}", 404, "" },
+	};
+
+	(void)state;
+	assert_int_equal(ws_session_http(s, &h, &err), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		body = json_loads(cases[i].json, 0, NULL);
+		assert_non_null(body);
+		assert_int_equal(sync_http_post(h, cases[i].path, body, &status, &resp,
+		    &err), 0);
+		if (status != cases[i].status || strstr(json_string_value(
+		    json_object_get(resp, "message")), cases[i].words) == NULL)
+			fail_msg("case %zu: %ld %s", i, status, json_dumps(resp, 0));
+		json_decref(resp);
+		json_decref(body);
+	}
+	/* Oversized: more than the 8 MiB limit. */
+	big = json_array();
+	for (int i = 0; i < 9000; i++)
+		json_array_append_new(big, json_string_nocheck(
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"
+		    "0123456789012345678901234567890123456789012345678901234567890123"));
+	body = json_pack("{s:s, s:o}", "municipality", MUNI, "changes", big);
+	status = 0;
+	if (sync_http_post(h, "/v1/push", body, &status, &resp, &err) == 0) {
+		assert_int_equal(status, 413);
+		json_decref(resp);
+	}
+	json_decref(body);
+	/* Still serving. */
+	body = json_pack("{s:s}", "municipality", MUNI);
+	assert_int_equal(sync_http_post(h, "/v1/hello", body, &status, &resp, &err), 0);
+	assert_int_equal(status, 200);
+	json_decref(resp);
+	json_decref(body);
+	ws_session_close(s);
+}
+
+static void
+test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
+{
+	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk01",
+	    "--name", "窓口 一郎", "--role", "clerk", NULL);
+	char *code = activation_code(out), *secrets;
+	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", C.ws1, "--user",
+	    "clerk01", "--password-fd", "3", NULL };
+	struct itest_run r;
+
+	(void)state;
+	free(out);
+	/* First login on ws1, online: the code, then a new password. */
+	secrets = spr("%s\n%s\n%s\n", code, CLERK_PW, CLERK_PW);
+	free(itest_ok(argv, secrets));
+	free(secrets);
+	/* Offline from now on: the slot opens with the password. */
+	r = sync_run(C.ws1, "clerk01", CLERK_PW, NULL);
+	assert_true(r.exited && r.code == 0);
+	free(r.out);
+
+	free(admin("user", "disable", "--data", C.reg_dir, "--id", "clerk01", NULL));
+	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0 || strstr(r.out, "removed the key slots of 1")
+	    == NULL)
+		fail_msg("sync after disabling: %s", r.out);
+	free(r.out);
+	/* No slot any more; online, the register refuses the disabled user. */
+	r = sync_run(C.ws1, "clerk01", CLERK_PW, NULL);
+	if (!r.exited || r.code != 1 || strstr(r.out, "user_disabled") == NULL)
+		fail_msg("a disabled user logged in: %s", r.out);
+	free(r.out);
+	free(code);
+}
+
+static void
+test_sync_wrong_password_refused_without_saying_which_factor(void **state)
+{
+	struct itest_run r = sync_run(C.ws1, "admin01", "not the password", NULL);
+
+	(void)state;
+	if (!r.exited || r.code != 1 || strstr(r.out, "user ID or password is wrong")
+	    == NULL)
+		fail_msg("%s", r.out);
+	free(r.out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sync_first_pull_brings_the_city_and_no_plaintext),
+		cmocka_unit_test(test_sync_500_records_arrive_identical_on_a_second_workstation),
+		cmocka_unit_test(test_sync_client_killed_before_ack_applies_each_record_once),
+		cmocka_unit_test(test_sync_register_killed_mid_batch_applies_all_or_nothing),
+		cmocka_unit_test(test_sync_bad_certificates_refused_clearly_and_audited),
+		cmocka_unit_test(test_sync_malformed_requests_get_4xx_and_the_register_keeps_serving),
+		cmocka_unit_test(test_sync_disabled_user_loses_the_key_slot_at_next_sync),
+		cmocka_unit_test(test_sync_wrong_password_refused_without_saying_which_factor),
+	};
+
+	return cmocka_run_group_tests(tests, setup_city, teardown_city);
+}
