@@ -15,17 +15,24 @@
 #include "core/municipality.h"
 #include "store/audit.h"
 
+/* Each setting: its default and the range an administrator may set. */
 static const struct {
 	const char	*key;
-	int		 value;
+	int		 value, min, max;
 	size_t		 offset;
 } setting_defaults[] = {
-	{ "password_min_length",   12, offsetof(struct reg_settings, password_min_length) },
-	{ "password_history",       5, offsetof(struct reg_settings, password_history) },
-	{ "password_max_age_days", 90, offsetof(struct reg_settings, password_max_age_days) },
-	{ "lockout_threshold",      5, offsetof(struct reg_settings, lockout_threshold) },
-	{ "lockout_minutes",       15, offsetof(struct reg_settings, lockout_minutes) },
-	{ "activation_valid_days", 14, offsetof(struct reg_settings, activation_valid_days) },
+	{ "password_min_length",   12, 8, 128,
+	  offsetof(struct reg_settings, password_min_length) },
+	{ "password_history",       5, 1, 24,
+	  offsetof(struct reg_settings, password_history) },
+	{ "password_max_age_days", 90, 0, 3650,
+	  offsetof(struct reg_settings, password_max_age_days) },
+	{ "lockout_threshold",      5, 1, 100,
+	  offsetof(struct reg_settings, lockout_threshold) },
+	{ "lockout_minutes",       15, 1, 1440,
+	  offsetof(struct reg_settings, lockout_minutes) },
+	{ "activation_valid_days", 14, 1, 90,
+	  offsetof(struct reg_settings, activation_valid_days) },
 };
 
 static int
@@ -279,6 +286,48 @@ reg_close(struct reg *reg)
 	store_close(reg->st);
 	free(reg->dir);
 	free(reg);
+}
+
+int
+reg_setting_set(struct reg *reg, const char *actor, const char *key,
+    const char *value, struct sesshu_err *err)
+{
+	char object[96], *end;
+	long v;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(setting_defaults) / sizeof(setting_defaults[0]); i++) {
+		if (strcmp(key, setting_defaults[i].key) != 0)
+			continue;
+		v = strtol(value, &end, 10);
+		if (value[0] == '\0' || *end != '\0' || v < setting_defaults[i].min ||
+		    v > setting_defaults[i].max)
+			return sesshu_err_set(err, SESSHU_ERANGE, "%s must be a whole "
+			    "number from %d to %d", key, setting_defaults[i].min,
+			    setting_defaults[i].max);
+		snprintf(object, sizeof(object), "setting:%s", key);
+		if ((rc = store_begin(reg->st, err)) != 0)
+			return rc;
+		if ((rc = set_setting(reg->st, key, value, err)) == 0 &&
+		    (rc = reg_audit(reg, actor, REG_ACTOR, "setting.set", object,
+		    value, err)) == 0 && (rc = store_commit(reg->st, err)) == 0) {
+			*(int *)((char *)&reg->settings + setting_defaults[i].offset) =
+			    (int)v;
+			return 0;
+		}
+		store_rollback(reg->st);
+		return rc;
+	}
+	return sesshu_err_set(err, SESSHU_ENOTFOUND, "no setting \"%s\"", key);
+}
+
+void
+reg_settings_each(struct reg *reg, void (*fn)(void *ctx, const char *key,
+    int value, int dflt), void *ctx)
+{
+	for (size_t i = 0; i < sizeof(setting_defaults) / sizeof(setting_defaults[0]); i++)
+		fn(ctx, setting_defaults[i].key, *(int *)((char *)&reg->settings +
+		    setting_defaults[i].offset), setting_defaults[i].value);
 }
 
 int

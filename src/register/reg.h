@@ -52,6 +52,17 @@ int	reg_open(struct reg **out, const char *dir, struct sesshu_err *err);
 void	reg_close(struct reg *reg);
 
 /*
+ * Sets one of struct reg_settings by name, within its allowed range, and
+ * audits it. A running `serve` reads settings at start: restart it.
+ */
+int	reg_setting_set(struct reg *reg, const char *actor, const char *key,
+	    const char *value, struct sesshu_err *err);
+
+/* Calls fn for each setting with its current value and its default. */
+void	reg_settings_each(struct reg *reg, void (*fn)(void *ctx,
+	    const char *key, int value, int dflt), void *ctx);
+
+/*
  * Numbers a change of (kind, key) with the next sequence number, replacing
  * the entity's earlier change. Call inside the transaction of the change.
  */

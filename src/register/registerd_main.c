@@ -17,6 +17,7 @@ static const struct reg_cmd *const commands[] = {
 	&reg_cmd_import_records,
 	&reg_cmd_user,
 	&reg_cmd_workstation,
+	&reg_cmd_settings,
 	&reg_cmd_serve,
 };
 

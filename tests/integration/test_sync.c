@@ -640,6 +640,132 @@ test_sync_wrong_password_refused_without_saying_which_factor(void **state)
 	free(r.out);
 }
 
+/* One request to the register as workstation ws-001, outside any session. */
+static long
+post_as_ws1(const char *path, json_t *body, json_t **resp)
+{
+	struct sesshu_err err = { 0 };
+	struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+	struct sync_http *h;
+	long status = 0;
+
+	assert_int_equal(ws_session_http(s, &h, &err), 0);
+	if (sync_http_post(h, path, body, &status, resp, &err) != 0)
+		fail_msg("%s: %s", path, err.msg);
+	ws_session_close(s);
+	json_decref(body);
+	return status;
+}
+
+static void
+expect_error(long status, json_t *resp, long want, const char *error,
+    const char *words)
+{
+	const char *e = json_string_value(json_object_get(resp, "error"));
+	const char *m = json_string_value(json_object_get(resp, "message"));
+
+	if (status != want || e == NULL || strcmp(e, error) != 0 || m == NULL ||
+	    strstr(m, words) == NULL)
+		fail_msg("wanted %ld %s (%s), got %ld %s: %s", want, error, words,
+		    status, e ? e : "-", m ? m : "-");
+	json_decref(resp);
+}
+
+static void
+test_sync_password_policy_is_enforced_and_explained(void **state)
+{
+	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk02",
+	    "--name", "窓口 二郎", "--role", "clerk", NULL);
+	char *code = activation_code(out), *secrets;
+	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", C.ws2, "--user",
+	    "clerk02", "--password-fd", "3", NULL };
+	const char *pw = "二郎の十二文字以上のパスワード";
+	json_t *resp;
+	long status;
+
+	(void)state;
+	free(out);
+	/* Too short first: the register says why, the clerk tries again. */
+	secrets = spr("%s\nshort\nshort\n%s\n%s\n", code, pw, pw);
+	out = itest_ok(argv, secrets);
+	if (strstr(out, "at least 12 are required") == NULL)
+		fail_msg("the policy was not explained: %s", out);
+	free(out);
+	free(secrets);
+	/* The same password again is one of the last five. */
+	status = post_as_ws1("/v1/password", json_pack("{s:s, s:s, s:s, s:s}",
+	    "municipality", MUNI, "user_id", "clerk02", "secret", pw,
+	    "new_password", pw), &resp);
+	expect_error(status, resp, 422, "password_policy", "used before");
+	/* The user ID inside the password. */
+	status = post_as_ws1("/v1/password", json_pack("{s:s, s:s, s:s, s:s}",
+	    "municipality", MUNI, "user_id", "clerk02", "secret", pw,
+	    "new_password", "my clerk02 password"), &resp);
+	expect_error(status, resp, 422, "password_policy", "user ID");
+	free(code);
+}
+
+static void
+test_sync_five_failures_lock_the_user_everywhere(void **state)
+{
+	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk03",
+	    "--name", "窓口 三郎", "--role", "clerk", NULL);
+	char *code = activation_code(out);
+	json_t *resp;
+	long status;
+
+	(void)state;
+	free(out);
+	for (int i = 0; i < 5; i++) {
+		status = post_as_ws1("/v1/login", json_pack("{s:s, s:s, s:s}",
+		    "municipality", MUNI, "user_id", "clerk03", "secret",
+		    "WRONG-CODE-0000-0000"), &resp);
+		expect_error(status, resp, 401, "auth_failed", "wrong");
+	}
+	/* Even the right code is refused now, with the time to wait. */
+	status = post_as_ws1("/v1/login", json_pack("{s:s, s:s, s:s}",
+	    "municipality", MUNI, "user_id", "clerk03", "secret", code), &resp);
+	assert_true(json_integer_value(json_object_get(resp, "retry_after")) > 0);
+	expect_error(status, resp, 423, "locked", "locked until");
+	free(code);
+}
+
+static void
+test_sync_expired_password_must_be_changed(void **state)
+{
+	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk04",
+	    "--name", "窓口 四郎", "--role", "clerk", NULL);
+	char *code = activation_code(out), *crl = itest_path(C.pki, "crl.pem");
+	const char *pw = "四郎の十二文字以上のパスワード";
+	json_t *resp;
+	long status;
+	int port = C.reg.port;
+
+	(void)state;
+	free(out);
+	status = post_as_ws1("/v1/login", json_pack("{s:s, s:s, s:s, s:s}",
+	    "municipality", MUNI, "user_id", "clerk04", "secret", code,
+	    "new_password", pw), &resp);
+	assert_int_equal(status, 200);
+	json_decref(resp);
+	/* Passwords now expire at once; the next login must set a new one. */
+	free(admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
+	    "0", NULL));
+	itest_register_stop(&C.reg, SIGTERM);
+	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
+	    port, NULL, (char *[]){ "--crl", crl, NULL }), 0);
+	status = post_as_ws1("/v1/login", json_pack("{s:s, s:s, s:s}",
+	    "municipality", MUNI, "user_id", "clerk04", "secret", pw), &resp);
+	expect_error(status, resp, 422, "password_change_required", "expired");
+	free(admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
+	    "90", NULL));
+	itest_register_stop(&C.reg, SIGTERM);
+	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
+	    port, NULL, (char *[]){ "--crl", crl, NULL }), 0);
+	free(code);
+	free(crl);
+}
+
 int
 main(void)
 {
@@ -652,6 +778,9 @@ main(void)
 		cmocka_unit_test(test_sync_malformed_requests_get_4xx_and_the_register_keeps_serving),
 		cmocka_unit_test(test_sync_disabled_user_loses_the_key_slot_at_next_sync),
 		cmocka_unit_test(test_sync_wrong_password_refused_without_saying_which_factor),
+		cmocka_unit_test(test_sync_password_policy_is_enforced_and_explained),
+		cmocka_unit_test(test_sync_five_failures_lock_the_user_everywhere),
+		cmocka_unit_test(test_sync_expired_password_must_be_changed),
 	};
 
 	return cmocka_run_group_tests(tests, setup_city, teardown_city);
