@@ -65,9 +65,11 @@ exec_import(const struct reg_cmd *cmd, enum reg_import_kind kind, int argc,
 				o.encoding = REG_IMPORT_UTF8;
 			else if (strcmp(optarg, "cp932") == 0)
 				o.encoding = REG_IMPORT_CP932;
-			else
-				return cmd_fail(cmd, "--encoding: \"%s\" is "
-				    "neither utf-8 nor cp932", optarg);
+			else {
+				cmd_fail(cmd, "--encoding: \"%s\" is neither "
+				    "utf-8 nor cp932", optarg);
+				return cmd_usage(cmd);
+			}
 			break;
 		case 't':
 			today = optarg;
@@ -84,8 +86,11 @@ exec_import(const struct reg_cmd *cmd, enum reg_import_kind kind, int argc,
 		return cmd_usage(cmd);
 	path = argv[optind];
 	if (today != NULL) {
-		if (core_date_parse(today, strlen(today), &o.today, &err) != 0)
-			return cmd_fail(cmd, "--today: %s", err.msg);
+		if (core_date_parse(today, strlen(today), &o.today,
+		    &err) != 0) {
+			cmd_fail(cmd, "--today: %s", err.msg);
+			return cmd_usage(cmd);
+		}
 	} else if (local_today(&o.today) != 0)
 		return cmd_fail(cmd, "cannot tell today's date");
 

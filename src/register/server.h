@@ -91,24 +91,27 @@ struct reg_server_config {
 
 /*
  * Called once for every refused connection and every 4xx answer, on the
- * loop's thread, for the log and the audit trail. peer holds what is known:
- * for a refused handshake only the address and the subject the client
- * claimed (empty without a certificate), never a workstation ID, which is
- * set only from a verified certificate. what is "tls" for a handshake that
- * did not complete
- * and the request path otherwise. reason is the verify error
- * ("certificate has expired", "certificate revoked", "unable to get local
- * issuer certificate", "peer did not return a certificate",
- * "unsuitable certificate purpose (extendedKeyUsage lacks
- * clientAuth)", "not TLS (plain HTTP?)", ...) or
- * "<status> <error>: <message>" for an HTTP answer. The answers libevent
- * makes by itself (413 for a body over max_body, 400 for an unparsable
- * request, 501 for an unknown method) are reported with what "http"; their
- * body is libevent's HTML, not the JSON error shape: clients must go by
- * the status. Neither what nor reason carries
- * personal data. An HTTP refusal is reported before its answer is sent; a
- * handshake refusal when libevent releases the connection, shortly after
- * it closed. It must not free the server, and is never called once
+ * loop's thread, for the log and the audit trail.
+ *
+ * peer holds what is known: for a refused handshake only the address and
+ * the subject the client claimed (empty without a certificate), never a
+ * workstation ID, which is set only from a verified certificate. what is
+ * "tls" for a handshake that did not complete, the request path for our
+ * own answers, and "http" for the answers libevent makes by itself (413
+ * for a body over max_body, 400 for an unparsable request, 501 for an
+ * unknown method), whose body is libevent's HTML, not the JSON error
+ * shape: clients must go by the status.
+ *
+ * reason is the verify error ("certificate has expired", "certificate
+ * revoked", "unable to get local issuer certificate", "peer did not return
+ * a certificate", "unsuitable certificate purpose (extendedKeyUsage lacks
+ * clientAuth)", "not TLS (plain HTTP?)", ...) or "<status> <error>:
+ * <message>" for an HTTP answer. Neither what nor reason carries personal
+ * data.
+ *
+ * An HTTP refusal is reported before its answer is sent; a handshake
+ * refusal when libevent releases the connection, shortly after it closed.
+ * The callback must not free the server, and is never called once
  * reg_server_free() has begun.
  */
 typedef void (*reg_refusal_fn)(void *ctx, const struct reg_peer *peer,
@@ -120,10 +123,11 @@ struct reg_server;
  * Loads and checks the TLS material (the key must match the certificate,
  * which must verify against the CA and be for servers; the CRL must be
  * the CA's and current), binds cfg->listen and starts accepting on base.
+ * routes (borrowed: must outlive the server), ctx and on_refusal (may be
+ * NULL) are given to the handlers and the refusal callback. On success
+ * *out is the caller's, to release with reg_server_free().
  * Sets SIGPIPE to be ignored, for the whole process: a client that goes
- * away while being answered must not kill the register. routes (borrowed: must outlive the server), ctx and on_refusal
- * (may be NULL) are given to the handlers and the refusal callback. On
- * success *out is the caller's, to release with reg_server_free().
+ * away while being answered must not kill the register.
  */
 int	reg_server_new(struct reg_server **out, struct event_base *base,
 	    const struct reg_server_config *cfg, const struct reg_route *routes,
@@ -144,6 +148,8 @@ int	reg_server_port(const struct reg_server *srv);
  * already being sent has been handed to TLS, or after the grace period.
  * Handlers run synchronously on the loop, so none is interrupted: a change
  * acknowledged to a client was committed before its response was written.
+ * Call it on the loop's thread while the loop runs (from a handler, a
+ * signal or another event).
  */
 void	reg_server_shutdown(struct reg_server *srv);
 
