@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -766,6 +767,53 @@ test_sync_expired_password_must_be_changed(void **state)
 	free(crl);
 }
 
+static void
+test_sync_register_key_from_systemd_credential_or_refused_if_exposed(void **state)
+{
+	char *key = itest_path(C.reg_dir, "register.key");
+	char *moved = itest_path(C.dir, "register.key.moved");
+	char *creds = itest_path(C.dir, "credentials");
+	char *cred = itest_path(creds, "register-key");
+	char *env_creds = spr("CREDENTIALS_DIRECTORY=%s", creds);
+	char *argv[] = { (char *)REGISTERD_BIN, "user", "list", "--data",
+	    C.reg_dir, NULL };
+	unsigned char *k;
+	size_t len;
+	struct itest_run r;
+
+	(void)state;
+	/* The key only in the credential directory, as systemd passes it. */
+	k = tu_read_file(key, &len);
+	assert_non_null(k);
+	assert_int_equal(mkdir(creds, 0700), 0);
+	assert_int_equal(tu_write_file(cred, k, len), 0);
+	assert_int_equal(rename(key, moved), 0);
+	itest_run(argv, (char *[]){ env_creds, NULL }, NULL, 60, &r);
+	if (!r.exited || r.code != 0 || strstr(r.out, "admin01") == NULL)
+		fail_msg("with the credential: %s", r.out);
+	free(r.out);
+	/* Without it, the missing file is named. */
+	itest_run(argv, NULL, NULL, 60, &r);
+	assert_true(r.exited && r.code == 1);
+	assert_non_null(strstr(r.out, "register.key"));
+	free(r.out);
+	assert_int_equal(rename(moved, key), 0);
+	/* A key others may read is refused, not used. */
+	assert_int_equal(chmod(key, 0644), 0);
+	itest_run(argv, NULL, NULL, 60, &r);
+	if (!r.exited || r.code != 1 || strstr(r.out, "readable by others") == NULL)
+		fail_msg("an exposed key was used: %s", r.out);
+	free(r.out);
+	assert_int_equal(chmod(key, 0600), 0);
+	free(itest_ok(argv, NULL));
+	free(k);
+	free(key);
+	free(moved);
+	free(cred);
+	free(creds);
+	free(env_creds);
+}
+
 int
 main(void)
 {
@@ -781,6 +829,7 @@ main(void)
 		cmocka_unit_test(test_sync_password_policy_is_enforced_and_explained),
 		cmocka_unit_test(test_sync_five_failures_lock_the_user_everywhere),
 		cmocka_unit_test(test_sync_expired_password_must_be_changed),
+		cmocka_unit_test(test_sync_register_key_from_systemd_credential_or_refused_if_exposed),
 	};
 
 	return cmocka_run_group_tests(tests, setup_city, teardown_city);
