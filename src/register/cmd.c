@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 int
@@ -29,14 +30,21 @@ cmd_usage(const struct reg_cmd *cmd)
 /*
  * Administration runs on the register host as a local account: that
  * account's name is the actor (e.g. "admin:root"), so the trail says who
- * ran the command even before any sesshu user exists.
+ * ran the command even before any sesshu user exists. Under sudo, the
+ * person who ran sudo is named too ("admin:root via sudo from tanaka").
  */
 const char *
 cmd_actor(void)
 {
-	static char actor[80];
+	static char actor[160];
 	struct passwd *pw = getpwuid(getuid());
+	const char *sudo_user = getenv("SUDO_USER");
 
-	snprintf(actor, sizeof(actor), "admin:%s", pw != NULL ? pw->pw_name : "?");
+	if (sudo_user != NULL && sudo_user[0] != '\0')
+		snprintf(actor, sizeof(actor), "admin:%s via sudo from %.64s",
+		    pw != NULL ? pw->pw_name : "?", sudo_user);
+	else
+		snprintf(actor, sizeof(actor), "admin:%s",
+		    pw != NULL ? pw->pw_name : "?");
 	return actor;
 }

@@ -22,6 +22,7 @@ extern const struct reg_cmd reg_cmd_import_records;
 extern const struct reg_cmd reg_cmd_user;
 extern const struct reg_cmd reg_cmd_workstation;
 extern const struct reg_cmd reg_cmd_settings;
+extern const struct reg_cmd reg_cmd_audit;
 extern const struct reg_cmd reg_cmd_serve;
 
 /* Prints "sesshu-registerd NAME: message" to stderr; returns 1. */

@@ -27,8 +27,7 @@ on_refusal(void *ctx, const struct reg_peer *peer, const char *what,
 	char object[400], outcome[400], action[64];
 	const char *ws = peer->workstation_id[0] != '\0' ? peer->workstation_id : "-";
 
-	reg_log(REG_LOG_WARN, "refused %s from %s (%s): %s", what, peer->addr,
-	    peer->subject[0] != '\0' ? peer->subject : "no certificate", reason);
+	/* server.c has logged it; this adds it to the audit trail. */
 	snprintf(action, sizeof(action), "refused.%s", strcmp(what, "tls") == 0 ?
 	    "tls" : "request");
 	snprintf(object, sizeof(object), "%s %s %s", what, peer->addr[0] != '\0' ?

@@ -66,7 +66,8 @@ user_list(struct reg *reg)
 {
 	static const char sql[] =
 	    "SELECT user_id, role, status, coalesce(password_changed_at, '-'),"
-	    " coalesce(locked_until, '-') FROM users ORDER BY user_id";
+	    " CASE WHEN locked_until > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+	    " THEN locked_until ELSE '-' END FROM users ORDER BY user_id";
 	struct sesshu_err err = { 0 };
 	sqlite3_stmt *stmt;
 	int rc;

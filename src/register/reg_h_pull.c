@@ -92,13 +92,32 @@ collect(struct reg *reg, json_int_t since, json_int_t limit, json_t *out,
 	return rc > 0 ? store_check(reg->st, rc, "reading changes", err) : rc;
 }
 
+/* The last sequence number given out: the newest change row's. */
+static int
+last_seq(struct reg *reg, json_int_t *seq, struct sesshu_err *err)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*seq = 0;
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	return store_check(reg->st, rc, "reading the last change", err);
+}
+
 int
 reg_handle_pull(void *ctx, const struct reg_peer *peer, json_t *body,
     struct reg_response *resp)
 {
 	struct reg_service *svc = ctx;
 	struct sesshu_err err = { 0 };
-	json_int_t since, limit = REG_PULL_MAX_CHANGES, next;
+	json_int_t since, limit = REG_PULL_MAX_CHANGES, next, last;
 	json_t *changes;
 	int more;
 
@@ -114,12 +133,26 @@ reg_handle_pull(void *ctx, const struct reg_peer *peer, json_t *body,
 		return reg_response_error(resp, 500, "internal", "out of memory");
 	/* One read transaction: the page is a consistent snapshot. */
 	if (store_exec(svc->reg->st, "BEGIN", &err) != 0 ||
-	    collect(svc->reg, since, limit, changes, &next, &more, &err) != 0) {
+	    last_seq(svc->reg, &last, &err) != 0 ||
+	    (since <= last && collect(svc->reg, since, limit, changes, &next,
+	    &more, &err) != 0)) {
 		store_rollback(svc->reg->st);
 		json_decref(changes);
 		return reg_response_error(resp, 500, "internal", "%s", err.msg);
 	}
 	store_rollback(svc->reg->st);
+	/*
+	 * A cursor beyond the register's last change means the register went
+	 * back in time (restored from a backup): the workstation must pull
+	 * everything again rather than miss what gets the reused numbers.
+	 */
+	if (since > last) {
+		json_decref(changes);
+		return reg_response_error(resp, 409, "cursor_ahead", "this "
+		    "workstation has seen change %lld but the register's last is "
+		    "%lld (restored from a backup?): pull again from 0",
+		    (long long)since, (long long)last);
+	}
 	resp->status = 200;
 	resp->body = json_pack("{s:o, s:I, s:b}", "changes", changes, "next", next,
 	    "more", more);

@@ -18,6 +18,7 @@ static const struct reg_cmd *const commands[] = {
 	&reg_cmd_user,
 	&reg_cmd_workstation,
 	&reg_cmd_settings,
+	&reg_cmd_audit,
 	&reg_cmd_serve,
 };
 

@@ -291,6 +291,25 @@ prepare_state_dir(const char *dir, struct sesshu_err *err)
 	return 0;
 }
 
+static int
+absolute_path(const char *path, const char *what, char *out, size_t size,
+    struct sesshu_err *err)
+{
+	char *abs = realpath(path, NULL);
+	int rc = 0;
+
+	if (abs == NULL)
+		return sesshu_err_set(err, SESSHU_EIO, "%s %s: %s", what, path,
+		    strerror(errno));
+	if (strlen(abs) >= size)
+		rc = sesshu_err_set(err, SESSHU_EINVAL, "%s %s: path too long",
+		    what, path);
+	else
+		snprintf(out, size, "%s", abs);
+	free(abs);
+	return rc;
+}
+
 int
 ws_provision(const struct ws_provision_args *a, ws_ask_fn ask, void *ask_ctx,
     struct ws_session **out, struct sesshu_err *err)
@@ -309,9 +328,14 @@ ws_provision(const struct ws_provision_args *a, ws_ask_fn ask, void *ask_ctx,
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
 	snprintf(s->user_id, sizeof(s->user_id), "%s", a->user_id);
 	snprintf(s->cfg.url, sizeof(s->cfg.url), "%s", a->url);
-	snprintf(s->cfg.ca, sizeof(s->cfg.ca), "%s", a->ca);
-	snprintf(s->cfg.cert, sizeof(s->cfg.cert), "%s", a->cert);
-	snprintf(s->cfg.key, sizeof(s->cfg.key), "%s", a->key);
+	/* Absolute, so that later runs from any directory find them. */
+	if ((rc = absolute_path(a->ca, "the municipal CA", s->cfg.ca,
+	    sizeof(s->cfg.ca), err)) != 0 ||
+	    (rc = absolute_path(a->cert, "the workstation certificate", s->cfg.cert,
+	    sizeof(s->cfg.cert), err)) != 0 ||
+	    (rc = absolute_path(a->key, "the workstation key", s->cfg.key,
+	    sizeof(s->cfg.key), err)) != 0)
+		goto fail;
 	if ((rc = ws_cert_identity(a->cert, s->cfg.workstation_id,
 	    sizeof(s->cfg.workstation_id), s->cfg.municipality,
 	    sizeof(s->cfg.municipality), err)) != 0 ||

@@ -423,6 +423,14 @@ apply_page(struct ws_session *s, const json_t *resp, long long since,
 	return rc;
 }
 
+static int
+is_error(const json_t *resp, const char *error)
+{
+	const char *e = json_string_value(json_object_get(resp, "error"));
+
+	return e != NULL && strcmp(e, error) == 0;
+}
+
 int
 ws_pull(struct ws_session *s, struct ws_sync_counts *c, struct sesshu_err *err)
 {
@@ -448,6 +456,14 @@ ws_pull(struct ws_session *s, struct ws_sync_counts *c, struct sesshu_err *err)
 		json_decref(req);
 		if (rc != 0)
 			break;
+		if (status == 409 && since > 0 && is_error(resp, "cursor_ahead")) {
+			/* The register was restored: everything again, from 0. */
+			(void)ws_audit(s, "sync.cursor_reset", s->cfg.url,
+			    "ok: the register is behind this workstation", NULL);
+			since = 0;
+			json_decref(resp);
+			continue;
+		}
 		if ((rc = sync_http_error(status, resp, err)) == 0 &&
 		    (rc = apply_page(s, resp, since, &next, &more, c, drop, err)) == 0)
 			since = next;

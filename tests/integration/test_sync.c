@@ -131,7 +131,7 @@ setup_city(void **state)
 	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
 	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", RESIDENTS,
 	    "--seed", "11", "--out", NULL, NULL };
-	char *crl, *out, *code, *secrets;
+	char *crl, *out, *code, *secrets, *residents, *records;
 
 	(void)state;
 	C.dir = tu_mkdtemp("sync");
@@ -146,10 +146,14 @@ setup_city(void **state)
 	free(itest_ok(argv_gen, NULL));
 	free(admin("init", "--data", C.reg_dir, "--municipality", MUNI,
 	    "--synthetic", NULL));
+	residents = itest_path(C.city, "residents.csv");
+	records = itest_path(C.city, "records.csv");
 	free(admin("import-residents", "--data", C.reg_dir, "--today", "2026-11-21",
-	    itest_path(C.city, "residents.csv"), NULL));
+	    residents, NULL));
 	free(admin("import-records", "--data", C.reg_dir, "--today", "2026-11-21",
-	    itest_path(C.city, "records.csv"), NULL));
+	    records, NULL));
+	free(residents);
+	free(records);
 	out = admin("user", "add", "--data", C.reg_dir, "--id", "admin01",
 	    "--name", "情報 管理", "--role", "is-admin", NULL);
 	code = activation_code(out);
@@ -180,6 +184,12 @@ teardown_city(void **state)
 	itest_register_stop(&C.reg, SIGTERM);
 	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL)
 		tu_rm_rf(C.dir);
+	free(C.dir);
+	free(C.pki);
+	free(C.reg_dir);
+	free(C.ws1);
+	free(C.ws2);
+	free(C.city);
 	return 0;
 }
 
@@ -814,6 +824,35 @@ test_sync_register_key_from_systemd_credential_or_refused_if_exposed(void **stat
 	free(env_creds);
 }
 
+static void
+test_sync_cursor_ahead_of_a_restored_register_pulls_everything_again(void **state)
+{
+	struct sesshu_err err = { 0 };
+	struct ws_session *s = login(C.ws2, "admin01", ADMIN_PW);
+	struct itest_run r;
+	char *out;
+
+	(void)state;
+	/* As if the register had been restored from an older backup. */
+	assert_int_equal(store_exec(s->st, "UPDATE sync_state SET value ="
+	    " '999999999' WHERE key = 'pull_cursor'", &err), 0);
+	ws_session_close(s);
+	r = sync_run(C.ws2, "admin01", ADMIN_PW, NULL);
+	if (!r.exited || r.code != 0 || strstr(r.out, "pulled 0,") != NULL)
+		fail_msg("sync with a cursor ahead: %s", r.out);
+	free(r.out);
+	s = login(C.ws2, "admin01", ADMIN_PW);
+	assert_int_equal(count(s->st, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'sync.cursor_reset'"), 1);
+	assert_true(count(s->st, "SELECT value FROM sync_state WHERE key ="
+	    " 'pull_cursor'") < 999999999);
+	ws_session_close(s);
+	/* And the register's own trail still verifies after all of this. */
+	out = admin("audit", "verify", "--data", C.reg_dir, NULL);
+	assert_non_null(strstr(out, "the audit trail verifies"));
+	free(out);
+}
+
 int
 main(void)
 {
@@ -830,6 +869,7 @@ main(void)
 		cmocka_unit_test(test_sync_five_failures_lock_the_user_everywhere),
 		cmocka_unit_test(test_sync_expired_password_must_be_changed),
 		cmocka_unit_test(test_sync_register_key_from_systemd_credential_or_refused_if_exposed),
+		cmocka_unit_test(test_sync_cursor_ahead_of_a_restored_register_pulls_everything_again),
 	};
 
 	return cmocka_run_group_tests(tests, setup_city, teardown_city);
