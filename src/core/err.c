@@ -26,6 +26,7 @@ static const struct {
 	{ SESSHU_ETAMPER,	"audit trail does not verify" },
 	{ SESSHU_EREADONLY,	"refused to write to a damaged store" },
 	{ SESSHU_ERANGE,	"value out of range" },
+	{ SESSHU_ECANCELED,	"cancelled" },
 };
 
 const char *

@@ -29,6 +29,7 @@ enum sesshu_status {
 	SESSHU_ETAMPER		= -13,	/* the audit chain does not verify */
 	SESSHU_EREADONLY	= -14,	/* refused to write to a damaged store */
 	SESSHU_ERANGE		= -15,	/* a value is outside its limits */
+	SESSHU_ECANCELED	= -16,	/* the user cancelled (e.g. Esc at the reader) */
 };
 
 #define SESSHU_ERR_MSG_MAX 512
