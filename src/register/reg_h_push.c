@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "core/date.h"
 #include "core/vaccine.h"
 #include "register/reg_service.h"
@@ -43,15 +45,42 @@ static const struct wire_field change_fields[] = {
 	{ "uuid", WIRE_STRING, WIRE_REQUIRED, WIRE_UUID_LEN },
 	{ "kind", WIRE_STRING, WIRE_REQUIRED, 16 },
 	{ "record", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
+	{ "fingerprint", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
 	WIRE_FIELDS_END
 };
+
+static int apply_record(struct reg *, const json_t *, struct push_result *,
+    struct sesshu_err *);
+static int apply_fingerprint(struct reg *, const json_t *, struct push_result *,
+    struct sesshu_err *);
+
+/*
+ * The kinds a push may carry: each change holds its data in the member
+ * named like its kind, checked against the entity table of that kind.
+ */
+static const struct push_kind {
+	const char	*kind;
+	int		 (*apply)(struct reg *, const json_t *change,
+			    struct push_result *, struct sesshu_err *);
+} push_kinds[] = {
+	{ "record",		apply_record },
+	{ "fingerprint",	apply_fingerprint },
+};
+
+static const struct push_kind *
+push_kind_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(push_kinds) / sizeof(push_kinds[0]); i++)
+		if (strcmp(push_kinds[i].kind, kind) == 0)
+			return &push_kinds[i];
+	return NULL;
+}
 
 /* Structure of the whole batch, before anything is applied: 400 if bad. */
 static int
 check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 {
-	const struct entity_kind *record = entity_find("record");
 	char path[WIRE_PATH_MAX], sub[WIRE_PATH_MAX];
 	const char *uuid, *kind;
 	size_t i, len;
@@ -74,14 +103,14 @@ check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 		if ((rc = wire_uuid_check(uuid, len, sub, err)) != 0)
 			return rc;
 		wire_get_string(c, path, "kind", 16, &kind, NULL, NULL);
-		if (strcmp(kind, "record") != 0)
-			return sesshu_err_set(err, SESSHU_EFORMAT,
-			    "%s.kind: unknown kind (this register knows \"record\")", path);
-		wire_path_member(sub, sizeof(sub), path, "record");
-		if (json_object_get(c, "record") == NULL)
+		if (push_kind_find(kind) == NULL)
+			return sesshu_err_set(err, SESSHU_EFORMAT, "%s.kind: unknown "
+			    "kind (this register knows record and fingerprint)", path);
+		wire_path_member(sub, sizeof(sub), path, kind);
+		if (json_object_get(c, kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
-		if ((rc = entity_check(record, json_object_get(c, "record"), sub,
-		    err)) != 0)
+		if ((rc = entity_check(entity_find(kind), json_object_get(c, kind),
+		    sub, err)) != 0)
 			return rc;
 	}
 	return 0;
@@ -279,6 +308,59 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 	return insert_version(reg, rec, &res->seq, err);
 }
 
+/*
+ * An enrolled print: kept for the user, replacing an earlier print of the
+ * same finger and kind of reader, and sent to every workstation.
+ */
+static int
+apply_fingerprint(struct reg *reg, const json_t *change, struct push_result *res,
+    struct sesshu_err *err)
+{
+	static const char user_sql[] =
+	    "SELECT 1 FROM users WHERE user_id = ? AND status = 'active'";
+	const json_t *fp = json_object_get(change, "fingerprint");
+	const char *user = str(fp, "user_id"), *b64 = str(fp, "print_data");
+	char want[200];
+	unsigned char *raw;
+	size_t rawlen = 0;
+	sqlite3_stmt *stmt;
+	int rc, active = 0;
+
+	snprintf(want, sizeof(want), "%s:%lld:%s", user,
+	    (long long)json_integer_value(json_object_get(fp, "finger")),
+	    str(fp, "driver"));
+	if (strcmp(want, str(fp, "print_id")) != 0) {
+		res->status = PUSH_REJECTED;
+		snprintf(res->message, sizeof(res->message), "print_id: must be "
+		    "user_id:finger:driver");
+		return 0;
+	}
+	if ((rc = store_prepare(reg->st, user_sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, user, -1, SQLITE_STATIC);
+	active = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	/* The print must be base64 of at most 64 KiB; its content is libfprint's. */
+	if ((raw = malloc(64 * 1024)) == NULL)
+		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	rc = wire_b64_decode(b64, strlen(b64), raw, 64 * 1024, &rawlen,
+	    "print_data", NULL);
+	OPENSSL_cleanse(raw, 64 * 1024);
+	free(raw);
+	if (!active || rc != 0) {
+		res->status = PUSH_REJECTED;
+		snprintf(res->message, sizeof(res->message), "%s", !active ?
+		    "user_id: no such active user" : "print_data: not base64 of "
+		    "at most 64 KiB");
+		return 0;
+	}
+	res->status = PUSH_APPLIED;
+	if ((rc = entity_upsert(reg->st, entity_find("fingerprint"), fp, err)) != 0)
+		return rc;
+	return reg_note_change(reg, "fingerprint", str(fp, "print_id"), "upsert",
+	    &res->seq, err);
+}
+
 static int
 keep_for_review(struct reg *reg, const char *ws, const json_t *change,
     const struct push_result *res, struct sesshu_err *err)
@@ -290,7 +372,7 @@ keep_for_review(struct reg *reg, const char *ws, const json_t *change,
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if ((payload = json_dumps(json_object_get(change, "record"),
+	if ((payload = json_dumps(json_object_get(change, str(change, "kind")),
 	    JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
 	store_now_utc(now, sizeof(now));
@@ -404,7 +486,8 @@ apply_batch(struct reg_service *svc, const struct reg_peer *peer,
 			json_array_append_new(results, r);
 			continue;
 		}
-		if ((rc = apply_record(svc->reg, c, &res, err)) != 0 ||
+		if ((rc = push_kind_find(str(c, "kind"))->apply(svc->reg, c, &res,
+		    err)) != 0 ||
 		    (res.status != PUSH_APPLIED && (rc = keep_for_review(svc->reg,
 		    peer->workstation_id, c, &res, err)) != 0) ||
 		    (rc = remember_result(svc->reg, peer->workstation_id, uuid, &res,

@@ -12,6 +12,7 @@
 #include "store/audit.h"
 
 extern const char store_entities_v1_sql[];
+extern const char store_fingerprints_v2_sql[];
 
 static const char reg_v1_sql[] =
 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -88,8 +89,11 @@ static const char *const reg_v1[] = {
 	store_entities_v1_sql, audit_schema_sql, reg_v1_sql, NULL
 };
 
+static const char *const reg_v2[] = { store_fingerprints_v2_sql, NULL };
+
 static const struct store_migration reg_migrations[] = {
 	{ 1, "register: entities, users, workstations, changes", reg_v1 },
+	{ 2, "fingerprints shared through the register", reg_v2 },
 };
 
 const struct store_schema reg_store_schema = {

@@ -9,6 +9,7 @@
 #include "store/migrate.h"
 
 extern const char store_entities_v1_sql[];
+extern const char store_fingerprints_v2_sql[];
 
 static const char cache_v1_sql[] =
 /* 予診票の綴り: one clinic's return for one billing month. */
@@ -85,8 +86,14 @@ static const char *const cache_v1[] = {
 	store_entities_v1_sql, audit_schema_sql, cache_v1_sql, NULL
 };
 
+/* Version 1's fingerprints table was never written to; it is replaced. */
+static const char *const cache_v2[] = {
+	"DROP TABLE fingerprints;", store_fingerprints_v2_sql, NULL
+};
+
 static const struct store_migration cache_migrations[] = {
 	{ 1, "entities of DOMAIN §2", cache_v1 },
+	{ 2, "fingerprints shared through the register", cache_v2 },
 };
 
 const struct store_schema store_cache_schema = {

@@ -114,3 +114,23 @@ const char store_entities_v1_sql[] =
 "CREATE TABLE districts (code TEXT PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;"
 "CREATE TABLE fee_categories ("
 "  code TEXT PRIMARY KEY, name TEXT NOT NULL, amount_yen INTEGER) WITHOUT ROWID;";
+
+/*
+ * Version 2: enrolled fingerprints, held by the register and by every
+ * workstation, so a user enrolled on one workstation can log in on the
+ * others (with readers of the same kind). The key print_id is
+ * "<user_id>:<finger>:<driver>", one print per finger and kind of reader.
+ * print_data is the base64 of libfprint's serialized print: biometric
+ * data, which is why it lives only in these encrypted stores.
+ */
+const char store_fingerprints_v2_sql[] =
+"CREATE TABLE fingerprints ("
+"  print_id    TEXT PRIMARY KEY,"
+"  user_id     TEXT NOT NULL,"
+"  finger      INTEGER NOT NULL CHECK (finger BETWEEN 1 AND 10),"
+"  driver      TEXT NOT NULL,"
+"  print_data  TEXT NOT NULL,"
+"  enrolled_at TEXT NOT NULL,"
+"  enrolled_on TEXT NOT NULL"		/* workstation ID */
+") WITHOUT ROWID;"
+"CREATE INDEX fingerprints_by_user ON fingerprints (user_id);";

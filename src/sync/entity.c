@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store.h"
+
 #define S(n, req, max)	{ n, WIRE_STRING, req, max }
 #define I(n, req)	{ n, WIRE_INTEGER, req, 0 }
 #define R(n)		{ n, WIRE_NUMBER, WIRE_OPTIONAL, 0 }
@@ -57,12 +59,23 @@ static const struct wire_field user_columns[] = {
 	WIRE_FIELDS_END
 };
 
+/* An enrolled print (store/entity_schema.c, version 2). */
+#define PRINT_B64_MAX	(4 * ((64 * 1024 + 2) / 3))	/* a 64 KiB print */
+static const struct wire_field fingerprint_columns[] = {
+	S("print_id", 1, 160), S("user_id", 1, 32), I("finger", 1),
+	S("driver", 1, 64), S("print_data", 1, PRINT_B64_MAX),
+	S("enrolled_at", 1, 32), S("enrolled_on", 1, 64),
+	WIRE_FIELDS_END
+};
+
 static struct entity_kind kinds[] = {
 	{ "person", "persons", "atena_no", NULL, person_columns,
 	  NULL, NULL, NULL, NULL },
 	{ "record", "vaccination_records", "record_uuid", "is_current = 1",
 	  record_columns, NULL, NULL, NULL, NULL },
 	{ "user", "users", "user_id", NULL, user_columns, NULL, NULL, NULL, NULL },
+	{ "fingerprint", "fingerprints", "print_id", NULL, fingerprint_columns,
+	  NULL, NULL, NULL, NULL },
 };
 
 static pthread_once_t built = PTHREAD_ONCE_INIT;
@@ -194,6 +207,34 @@ entity_bind(const struct entity_kind *k, sqlite3_stmt *stmt, const json_t *data)
 			sqlite3_bind_text(stmt, c + 1, json_string_value(v), -1,
 			    SQLITE_TRANSIENT);
 	}
+}
+static int
+write_row(struct store *st, const struct entity_kind *k, const char *sql,
+    const json_t *data, int *changed, struct sesshu_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
+		return rc;
+	entity_bind(k, stmt, data);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	*changed = sqlite3_changes(store_db(st));
+	return store_check(st, rc, k->table, err);
+}
+
+int
+entity_upsert(struct store *st, const struct entity_kind *k, const json_t *data,
+    struct sesshu_err *err)
+{
+	int rc, changed;
+
+	if ((rc = write_row(st, k, k->update_sql, data, &changed, err)) != 0)
+		return rc;
+	if (changed == 0)
+		rc = write_row(st, k, k->insert_sql, data, &changed, err);
+	return rc;
 }
 #undef S
 #undef I

@@ -53,4 +53,13 @@ int	entity_check(const struct entity_kind *k, const json_t *data,
 void	entity_bind(const struct entity_kind *k, sqlite3_stmt *stmt,
 	    const json_t *data);
 
+struct store;
+
+/*
+ * Writes checked data as the entity's current row: UPDATE by key, then
+ * INSERT when no row had that key (SQLite 3.15 has no UPSERT).
+ */
+int	entity_upsert(struct store *st, const struct entity_kind *k,
+	    const json_t *data, struct sesshu_err *err);
+
 #endif

@@ -263,23 +263,6 @@ cached_password_time(struct store *st, const char *user_id, char *out,
 	store_stmt_done(stmt);
 }
 
-/* Runs sql (update or insert) bound from data; *changed is sqlite3_changes. */
-static int
-write_entity(struct store *st, const struct entity_kind *k, const char *sql,
-    const json_t *data, int *changed, struct sesshu_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
-		return rc;
-	entity_bind(k, stmt, data);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(stmt);
-	*changed = sqlite3_changes(store_db(st));
-	return store_check(st, rc, k->table, err);
-}
-
 /*
  * Applies one pulled change. A user who is no longer active, or whose
  * password changed since this cache last heard, is appended to drop_slots.
@@ -297,7 +280,7 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 	const struct entity_kind *k;
 	char sub[WIRE_PATH_MAX], before[STORE_TIME_LEN + 8];
 	sqlite3_stmt *stmt;
-	int rc, changed;
+	int rc;
 
 	if (kind == NULL || key == NULL || op == NULL)
 		return sesshu_err_set(err, SESSHU_EFORMAT, "%s: the register sent a "
@@ -332,10 +315,7 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 	if (strcmp(json_string_value(json_object_get(data, k->key)), key) != 0)
 		return sesshu_err_set(err, SESSHU_EFORMAT, "%s: the key does not "
 		    "match the data", path);
-	if ((rc = write_entity(s->st, k, k->update_sql, data, &changed, err)) != 0)
-		return rc;
-	if (changed == 0 &&
-	    (rc = write_entity(s->st, k, k->insert_sql, data, &changed, err)) != 0)
+	if ((rc = entity_upsert(s->st, k, data, err)) != 0)
 		return rc;
 	if (strcmp(kind, "user") == 0) {
 		const char *status = json_string_value(json_object_get(data, "status"));

@@ -26,6 +26,7 @@
 #include "sync/account.h"
 #include "sync/http_client.h"
 #include "sync/replicate.h"
+#include "sync/ws_prints.h"
 #include "sync/ws_records.h"
 #include "testutil.h"
 
@@ -33,6 +34,10 @@
 #define RESIDENTS	"10000"
 #define ADMIN_PW	"correct horse battery staple"
 #define CLERK_PW	"窓口の長いパスワード2026"
+
+/* libfprint's virtual reader listens here (short: sun_path is 108 bytes). */
+static char vdev_dir[] = "/tmp/sesshu-vd-XXXXXX";
+static char vdev_sock[64];
 
 static struct city {
 	char			*dir, *pki, *reg_dir, *ws1, *ws2, *city;
@@ -853,6 +858,63 @@ test_sync_cursor_ahead_of_a_restored_register_pulls_everything_again(void **stat
 	free(out);
 }
 
+/*
+ * Enrolled on one workstation's reader, a print reaches the register and
+ * the other workstation, where the same finger is recognised and another
+ * is not (issue 4: log in on other workstations).
+ */
+static void
+test_sync_print_enrolled_on_one_workstation_verifies_on_another(void **state)
+{
+	struct fingerprint_blob print = { NULL, 0 }, *prints = NULL;
+	struct fingerprint_reader *r;
+	struct sesshu_err err = { 0 };
+	struct ws_session *s;
+	struct itest_run run;
+	size_t n = 0, matched = 99;
+
+	(void)state;
+	if (fingerprint_open(&r, "virtual_device", &err) != 0)
+		fail_msg("fingerprint_open: %s", err.msg);
+	for (int i = 0; i < fingerprint_reader_stages(r); i++)
+		tu_vdev_send(vdev_sock, "SCAN admin01-right-index");
+	if (fingerprint_enroll(r, "admin01", FINGER_RIGHT_INDEX, NULL, NULL,
+	    &print, &err) != 0)
+		fail_msg("enroll: %s", err.msg);
+	s = login(C.ws1, "admin01", ADMIN_PW);
+	if (ws_fingerprint_save(s, "admin01", FINGER_RIGHT_INDEX,
+	    fingerprint_reader_driver(r), &print, &err) != 0)
+		fail_msg("save: %s", err.msg);
+	ws_session_close(s);
+	fingerprint_blob_clear(&print);
+
+	run = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
+	if (!run.exited || run.code != 0 || strstr(run.out, "acknowledged 1") == NULL)
+		fail_msg("sync ws1: %s", run.out);
+	free(run.out);
+	run = sync_run(C.ws2, "admin01", ADMIN_PW, NULL);
+	assert_true(run.exited && run.code == 0);
+	free(run.out);
+	assert_int_equal(register_count("SELECT count(*) FROM fingerprints"), 1);
+
+	s = login(C.ws2, "admin01", ADMIN_PW);
+	assert_int_equal(ws_fingerprints_load(s, "admin01",
+	    fingerprint_reader_driver(r), &prints, &n, &err), 0);
+	ws_session_close(s);
+	assert_int_equal(n, 1);
+	tu_vdev_send(vdev_sock, "SCAN admin01-right-index");
+	assert_int_equal(fingerprint_verify(r, "admin01", prints, n, NULL, NULL,
+	    &matched, &err), 0);
+	assert_int_equal(matched, 0);
+	tu_vdev_send(vdev_sock, "SCAN someone-else");
+	assert_int_equal(fingerprint_verify(r, "admin01", prints, n, NULL, NULL,
+	    &matched, &err), SESSHU_EAUTH);
+	assert_non_null(strstr(err.msg, "not recognised"));
+	fingerprint_blob_clear(&prints[0]);
+	free(prints);
+	fingerprint_close(r);
+}
+
 int
 main(void)
 {
@@ -870,7 +932,18 @@ main(void)
 		cmocka_unit_test(test_sync_expired_password_must_be_changed),
 		cmocka_unit_test(test_sync_register_key_from_systemd_credential_or_refused_if_exposed),
 		cmocka_unit_test(test_sync_cursor_ahead_of_a_restored_register_pulls_everything_again),
+		cmocka_unit_test(test_sync_print_enrolled_on_one_workstation_verifies_on_another),
 	};
+	int rc;
 
-	return cmocka_run_group_tests(tests, setup_city, teardown_city);
+	/* Before libfprint first looks for readers: only the virtual one. */
+	if (mkdtemp(vdev_dir) == NULL)
+		return 1;
+	snprintf(vdev_sock, sizeof(vdev_sock), "%s/vd.sock", vdev_dir);
+	setenv("FP_VIRTUAL_DEVICE", vdev_sock, 1);
+	setenv("FP_DRIVERS_WHITELIST", "virtual_device", 1);
+
+	rc = cmocka_run_group_tests(tests, setup_city, teardown_city);
+	tu_rm_rf(vdev_dir);
+	return rc;
 }

@@ -54,15 +54,6 @@ on_flag(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_fd(gint fd, GIOCondition cond, gpointer data)
-{
-	(void)fd;
-	(void)cond;
-	*(int *)data = 1;
-	return G_SOURCE_REMOVE;
-}
-
 /* Iterates the default main context until *flag or the deadline. */
 static int
 wait_for(const int *flag, unsigned ms)
@@ -78,39 +69,7 @@ wait_for(const int *flag, unsigned ms)
 	return *flag;
 }
 
-/* Sends one command and waits until the driver has taken it. */
-static void
-vd_send_to(const char *path, const char *fmt, ...)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char cmd[256], c;
-	va_list ap;
-	int fd, hup = 0;
-	guint w;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		fail_msg("connect %s: %s (is the reader open?)", path,
-		    strerror(errno));
-	/* One write: the driver takes whatever one read returns. */
-	assert_int_equal(write(fd, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
-	w = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_fd, &hup);
-	if (!wait_for(&hup, DEADLINE_MS)) {
-		g_source_remove(w);
-		fail_msg("virtual reader did not take \"%s\" in %d ms", cmd,
-		    DEADLINE_MS);
-	}
-	/* The driver answers nothing to these commands: end of file. */
-	assert_int_equal(read(fd, &c, 1), 0);
-	close(fd);
-}
-
-#define vd_send(...)	vd_send_to(sock_vd, __VA_ARGS__)
+#define vd_send(...)	tu_vdev_send(sock_vd, __VA_ARGS__)
 
 /* Events and results */
 
@@ -826,15 +785,15 @@ test_fingerprint_identify_matches_among_several_prints(void **state)
 	assert_int_equal(fingerprint_open(&r, DRIVER_IDENT, &err), 0);
 	for (int k = 0; k < 3; k++) {
 		for (int i = 0; i < fingerprint_reader_stages(r); i++)
-			vd_send_to(sock_ident, "SCAN %s", ids[k]);
+			tu_vdev_send(sock_ident, "SCAN %s", ids[k]);
 		assert_int_equal(fingerprint_enroll(r, USER,
 		    FINGER_RIGHT_THUMB + k, NULL, NULL, &p[k], &err), 0);
 	}
-	vd_send_to(sock_ident, "SCAN middle");
+	tu_vdev_send(sock_ident, "SCAN middle");
 	assert_int_equal(fingerprint_verify(r, USER, p, 3, rec_event, &rc,
 	    &matched, &err), 0);
 	assert_int_equal(matched, 2);
-	vd_send_to(sock_ident, "SCAN pinky");
+	tu_vdev_send(sock_ident, "SCAN pinky");
 	assert_int_equal(fingerprint_verify(r, USER, p, 3, NULL, NULL,
 	    &matched, &err), SESSHU_EAUTH);
 	assert_string_equal(err.msg, "fingerprint not recognised");

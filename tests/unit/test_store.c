@@ -424,6 +424,37 @@ test_store_settings_are_applied(void **state)
 	free(dir);
 }
 
+/* A cache written by the previous version is upgraded, data kept. */
+static void
+test_store_version_1_cache_migrates_to_latest_keeping_data(void **state)
+{
+	struct store_schema v1_only = store_cache_schema;
+	char *dir = tu_mkdtemp("store");
+	struct sesshu_err err = { 0 };
+	struct secbuf key;
+	struct store *st;
+	char *dump;
+
+	(void)state;
+	v1_only.latest = 1;
+	tu_key(&key, 12);
+	assert_int_equal(store_open(&st, tu_path(dir, "cache.db"), &key, &v1_only,
+	    STORE_CREATE, &err), 0);
+	insert_person(st, "0000000042", "試験 次郎", "シケン ジロウ");
+	store_close(st);
+	assert_int_equal(store_open(&st, tu_path(dir, "cache.db"), &key,
+	    &store_cache_schema, 0, &err), 0);
+	assert_int_equal(store_schema_version(st), store_cache_schema.latest);
+	assert_int_equal(count_persons(st, &err), 1);
+	dump = schema_dump(st);
+	assert_non_null(strstr(dump, "print_id"));
+	free(dump);
+	store_close(st);
+	secbuf_release(&key);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* A store of another schema (the register's) is never opened as a cache. */
 static void
 test_store_of_another_schema_refused_and_unchanged(void **state)
@@ -477,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_store_key_of_wrong_length_refused),
 		cmocka_unit_test(test_store_settings_are_applied),
 		cmocka_unit_test(test_store_of_another_schema_refused_and_unchanged),
+		cmocka_unit_test(test_store_version_1_cache_migrates_to_latest_keeping_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

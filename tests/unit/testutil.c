@@ -3,12 +3,21 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <glib-unix.h>
 
 char *
 tu_mkdtemp(const char *tag)
@@ -145,4 +154,58 @@ tu_path(const char *dir, const char *name)
 
 	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
 	return buf;
+}
+
+static gboolean
+tu_set_flag(gpointer data)
+{
+	*(int *)data = 1;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tu_fd_ready(gint fd, GIOCondition cond, gpointer data)
+{
+	(void)fd;
+	(void)cond;
+	*(int *)data = 1;
+	return G_SOURCE_REMOVE;
+}
+
+void
+tu_vdev_send(const char *path, const char *fmt, ...)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cmd[256], c;
+	int fd, taken = 0, late = 0;
+	guint watch, timer;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		fail_msg("socket: %s", strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		fail_msg("connect %s: %s (is the reader open?)", path,
+		    strerror(errno));
+	/* One write: the driver takes whatever one read returns. */
+	if (write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		fail_msg("write to %s: %s", path, strerror(errno));
+	/* The driver runs in this process's main context: iterate it. */
+	watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, tu_fd_ready,
+	    &taken);
+	timer = g_timeout_add(10000, tu_set_flag, &late);
+	while (!taken && !late)
+		g_main_context_iteration(NULL, TRUE);
+	if (!taken) {
+		g_source_remove(watch);
+		fail_msg("the virtual reader did not take \"%s\" in 10 s", cmd);
+	}
+	g_source_remove(timer);
+	/* It answers nothing to these commands: end of file. */
+	if (read(fd, &c, 1) != 0)
+		fail_msg("the virtual reader answered \"%s\"", cmd);
+	close(fd);
 }

@@ -38,4 +38,14 @@ void	 tu_key(struct secbuf *key, unsigned char seed);
 /* "dir/name" in a static buffer that the next call overwrites. */
 const char *tu_path(const char *dir, const char *name);
 
+/*
+ * Sends one command ("SCAN alice", "RETRY 1", ...) to libfprint's
+ * virtual_device reader listening on the unix socket path, in one write as
+ * the driver wants, and iterates the default GLib main context until the
+ * driver has taken it and closed the connection (10 s deadline). The
+ * reader must be open. Fails the test otherwise.
+ */
+void	 tu_vdev_send(const char *path, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 #endif
