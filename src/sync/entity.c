@@ -12,22 +12,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/record_row.h"
+#include "core/resident_row.h"
 #include "store/store.h"
 
+/* Bounds in bytes: the import layouts' limits in characters, 4 bytes each. */
+#define U8(chars)	(4 * (chars))
 #define S(n, req, max)	{ n, WIRE_STRING, req, max }
 #define I(n, req)	{ n, WIRE_INTEGER, req, 0 }
 #define R(n)		{ n, WIRE_NUMBER, WIRE_OPTIONAL, 0 }
 
 /* 宛名 (resident): the resident layout of docs/IMPORT.md, plus the search key. */
 static const struct wire_field person_columns[] = {
-	S("atena_no", 1, 10), S("name", 1, 256), S("name_kana", 1, 256),
-	S("name_kana_search", 1, 256), I("sex", 1), S("birth_date", 1, 10),
-	S("postal_code", 0, 8), S("address", 1, 512), S("address_extra", 0, 512),
-	S("phone", 0, 20), S("household_no", 0, 10), S("relationship", 0, 64),
-	I("status", 1), S("resident_since", 0, 10), S("resident_until", 0, 10),
-	S("leave_reason", 0, 128), I("foreigner", 1), S("real_name", 0, 256),
-	S("alias_name", 0, 256), S("previous_address", 0, 512),
-	S("moved_to_address", 0, 512), S("district_code", 0, 8),
+	S("atena_no", 1, 10), S("name", 1, U8(CORE_RES_NAME_MAX)),
+	S("name_kana", 1, U8(CORE_RES_NAME_KANA_MAX)),
+	S("name_kana_search", 1, U8(CORE_RES_NAME_KANA_MAX)), I("sex", 1),
+	S("birth_date", 1, 10), S("postal_code", 0, 8),
+	S("address", 1, U8(CORE_RES_ADDRESS_MAX)),
+	S("address_extra", 0, U8(CORE_RES_ADDRESS_EXTRA_MAX)),
+	S("phone", 0, CORE_RES_PHONE_MAX), S("household_no", 0, 10),
+	S("relationship", 0, U8(CORE_RES_RELATIONSHIP_MAX)), I("status", 1),
+	S("resident_since", 0, 10), S("resident_until", 0, 10),
+	S("leave_reason", 0, U8(CORE_RES_LEAVE_REASON_MAX)), I("foreigner", 1),
+	S("real_name", 0, U8(CORE_RES_REAL_NAME_MAX)),
+	S("alias_name", 0, U8(CORE_RES_ALIAS_NAME_MAX)),
+	S("previous_address", 0, U8(CORE_RES_ADDRESS_MAX)),
+	S("moved_to_address", 0, U8(CORE_RES_ADDRESS_MAX)),
+	S("district_code", 0, CORE_RES_DISTRICT_MAX),
 	WIRE_FIELDS_END
 };
 
@@ -36,18 +47,24 @@ static const struct wire_field record_columns[] = {
 	S("record_uuid", 1, WIRE_UUID_LEN), I("version", 1), S("atena_no", 1, 10),
 	S("vaccine_code", 1, 16), I("dose", 1), S("stage", 0, 16),
 	S("category", 1, 1), S("vaccinated_on", 1, 10), I("age_years", 0),
-	I("age_months", 0), S("institution_code", 1, 10), S("venue_code", 0, 16),
-	S("screening_doctor", 0, 256), S("vaccinating_doctor", 0, 256),
-	S("vaccine_name", 0, 256), S("maker_code", 0, 256), S("lot_no", 0, 32),
-	S("lot_expiry", 0, 10), R("amount_ml"), S("site", 0, 64),
-	S("method", 0, 64), I("screening_only", 1), S("screening_reason", 0, 512),
-	S("unsuitable_code", 0, 16), S("fee_category", 0, 16),
-	S("billing_month", 0, 7), I("other_municipality", 1),
-	I("certificate_issued", 1), S("print_kind", 0, 16), S("printed_on", 0, 10),
-	S("state", 1, 16), S("registration_kind", 1, 16),
-	S("registered_at", 1, 32), S("entered_by", 0, 64), S("verified_by", 0, 64),
+	I("age_months", 0), S("institution_code", 1, 10),
+	S("venue_code", 0, CORE_REC_CODE_MAX),
+	S("screening_doctor", 0, U8(CORE_REC_DOCTOR_MAX)),
+	S("vaccinating_doctor", 0, U8(CORE_REC_DOCTOR_MAX)),
+	S("vaccine_name", 0, U8(CORE_REC_VACCINE_NAME_MAX)),
+	S("maker_code", 0, U8(CORE_REC_MAKER_MAX)),	/* the maker's name, as imported */
+	S("lot_no", 0, CORE_REC_LOT_NO_MAX), S("lot_expiry", 0, 10), R("amount_ml"),
+	S("site", 0, U8(CORE_REC_SITE_MAX)), S("method", 0, U8(CORE_REC_METHOD_MAX)),
+	I("screening_only", 1), S("screening_reason", 0, U8(CORE_REC_REASON_MAX)),
+	S("unsuitable_code", 0, CORE_REC_CODE_MAX),
+	S("fee_category", 0, CORE_REC_CODE_MAX), S("billing_month", 0, 7),
+	I("other_municipality", 1), I("certificate_issued", 1),
+	S("print_kind", 0, 16), S("printed_on", 0, 10), S("state", 1, 16),
+	S("registration_kind", 1, 16), S("registered_at", 1, 32),
+	S("entered_by", 0, 160), S("verified_by", 0, 160),
 	S("batch_id", 0, WIRE_UUID_LEN), S("change_reason", 0, 512),
-	S("legacy_id", 0, 32), S("note", 0, 1024),
+	S("legacy_id", 0, CORE_REC_LEGACY_ID_MAX),
+	S("note", 0, U8(CORE_REC_NOTE_MAX)),
 	WIRE_FIELDS_END
 };
 
@@ -236,6 +253,7 @@ entity_upsert(struct store *st, const struct entity_kind *k, const json_t *data,
 		rc = write_row(st, k, k->insert_sql, data, &changed, err);
 	return rc;
 }
+#undef U8
 #undef S
 #undef I
 #undef R
