@@ -21,6 +21,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cli_cmd_provision;
 extern const struct cli_cmd cli_cmd_sync;
+extern const struct cli_cmd cli_cmd_tui;
 
 int	cli_fail(const struct cli_cmd *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -2,7 +2,8 @@
  * sesshu_main.c: entry point of the workstation program `sesshu`.
  *
  * Hardens the process before anything else (no core dumps, umask 077,
- * locked memory for keys), then runs one command from the table.
+ * locked memory for keys), then runs one command from the table; with no
+ * command (or only options) it runs the full-screen workstation.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -15,13 +16,19 @@
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_provision,
 	&cli_cmd_sync,
+	&cli_cmd_tui,
 };
+
+/* What `sesshu` runs when no command is named. */
+static const struct cli_cmd *const default_command = &cli_cmd_tui;
 
 static void
 usage(FILE *out)
 {
-	fputs("usage: sesshu COMMAND [OPTIONS]\n"
-	    "       sesshu --version | --help\n\ncommands:\n", out);
+	fprintf(out, "usage: sesshu %s\n"
+	    "       sesshu COMMAND [OPTIONS]\n"
+	    "       sesshu --version | --help\n\ncommands:\n",
+	    default_command->usage);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n      %s %s\n", commands[i]->name,
 		    commands[i]->summary, commands[i]->name, commands[i]->usage);
@@ -45,6 +52,8 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (argc == 1 || argv[1][0] == '-')
+		return default_command->exec(argc, argv);
 	if (argc >= 2) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (strcmp(argv[1], commands[i]->name) == 0)

@@ -228,3 +228,40 @@ itest_register_stop(struct itest_register *reg, int sig)
 	reg->pid = 0;
 	return status;
 }
+
+char *
+itest_spr(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+char *
+itest_admin(const char *sub, ...)
+{
+	char *argv[16] = { (char *)REGISTERD_BIN };
+	va_list ap;
+	int n = 1;
+
+	argv[n++] = (char *)sub;
+	va_start(ap, sub);
+	while (n < 15 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	return itest_ok(argv, NULL);
+}
+
+char *
+itest_last_line_dup(const char *out)
+{
+	char line[256];
+
+	itest_last_line(out, line, sizeof(line));
+	return strdup(line);
+}

@@ -53,6 +53,18 @@ int	itest_register_start(struct itest_register *reg, const char *data_dir,
 /* SIGTERM (or sig), then waits; returns the wait status. */
 int	itest_register_stop(struct itest_register *reg, int sig);
 
+/* printf into a new string (the caller frees); aborts on OOM. */
+char	*itest_spr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Runs `sesshu-registerd SUB ARGS...` (NULL-terminated) and requires
+ * success; returns its output (the caller frees).
+ */
+char	*itest_admin(const char *sub, ...);
+
+/* The last line of out, in a new string: `user add`'s activation code. */
+char	*itest_last_line_dup(const char *out);
+
 /* "dir/name" in a new string. */
 char	*itest_path(const char *dir, const char *name);
 

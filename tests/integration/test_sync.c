@@ -44,18 +44,6 @@ static struct city {
 	struct itest_register	 reg;
 } C;
 
-static char *
-spr(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
 
 /* The ws_ask_fn of in-process logins: always the given password. */
 static int
@@ -78,36 +66,14 @@ login(const char *state, const char *user, const char *pw)
 	return s;
 }
 
-static char *
-admin(const char *sub, ...)
-{
-	char *argv[16] = { (char *)REGISTERD_BIN };
-	va_list ap;
-	int n = 1;
 
-	argv[n++] = (char *)sub;
-	va_start(ap, sub);
-	while (n < 15 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	return itest_ok(argv, NULL);
-}
-
-static char *
-activation_code(const char *out)
-{
-	char line[128];
-
-	itest_last_line(out, line, sizeof(line));
-	return strdup(line);
-}
 
 static struct itest_run
 sync_run(const char *state, const char *user, const char *pw, char *const env[])
 {
 	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", (char *)state,
 	    "--user", (char *)user, "--password-fd", "3", NULL };
-	char *secrets = spr("%s\n", pw);
+	char *secrets = itest_spr("%s\n", pw);
 	struct itest_run r;
 
 	itest_run(argv, env, secrets, 300, &r);
@@ -118,8 +84,8 @@ sync_run(const char *state, const char *user, const char *pw, char *const env[])
 static void
 provision(const char *state, const char *ws, const char *secrets)
 {
-	char *cert = spr("%s/%s.crt", C.pki, ws), *key = spr("%s/%s.key", C.pki, ws);
-	char *ca = spr("%s/ca.crt", C.pki);
+	char *cert = itest_spr("%s/%s.crt", C.pki, ws), *key = itest_spr("%s/%s.key", C.pki, ws);
+	char *ca = itest_spr("%s/ca.crt", C.pki);
 	char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", (char *)state,
 	    "--register", C.reg.url, "--ca", ca, "--cert", cert, "--key", key,
 	    "--user", "admin01", "--password-fd", "3", NULL };
@@ -149,32 +115,32 @@ setup_city(void **state)
 	free(itest_ok(argv_pki, NULL));
 	argv_gen[6] = C.city;
 	free(itest_ok(argv_gen, NULL));
-	free(admin("init", "--data", C.reg_dir, "--municipality", MUNI,
+	free(itest_admin("init", "--data", C.reg_dir, "--municipality", MUNI,
 	    "--synthetic", NULL));
 	residents = itest_path(C.city, "residents.csv");
 	records = itest_path(C.city, "records.csv");
-	free(admin("import-residents", "--data", C.reg_dir, "--today", "2026-11-21",
+	free(itest_admin("import-residents", "--data", C.reg_dir, "--today", "2026-11-21",
 	    residents, NULL));
-	free(admin("import-records", "--data", C.reg_dir, "--today", "2026-11-21",
+	free(itest_admin("import-records", "--data", C.reg_dir, "--today", "2026-11-21",
 	    records, NULL));
 	free(residents);
 	free(records);
-	out = admin("user", "add", "--data", C.reg_dir, "--id", "admin01",
+	out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "admin01",
 	    "--name", "情報 管理", "--role", "is-admin", NULL);
-	code = activation_code(out);
+	code = itest_last_line_dup(out);
 	free(out);
-	free(admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-001", NULL));
-	free(admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-002", NULL));
+	free(itest_admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-001", NULL));
+	free(itest_admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-002", NULL));
 
 	crl = itest_path(C.pki, "crl.pem");
 	if (itest_register_start(&C.reg, C.reg_dir, C.pki, "register", 0, NULL,
 	    (char *[]){ "--crl", crl, NULL }) != 0)
 		return -1;
 	/* First login of the administrator: activation code, then a password. */
-	secrets = spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
+	secrets = itest_spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
 	provision(C.ws1, "ws-001", secrets);
 	free(secrets);
-	secrets = spr("%s\n", ADMIN_PW);
+	secrets = itest_spr("%s\n", ADMIN_PW);
 	provision(C.ws2, "ws-002", secrets);
 	free(secrets);
 	free(code);
@@ -419,8 +385,8 @@ static int
 try_hello(const char *cert_name, const char *ca_name, const char *url,
     const char *municipality, long *status, json_t **resp, struct sesshu_err *err)
 {
-	char *cert = spr("%s/%s.crt", C.pki, cert_name), *key = spr("%s/%s.key",
-	    C.pki, cert_name), *ca = spr("%s/%s.crt", C.pki, ca_name);
+	char *cert = itest_spr("%s/%s.crt", C.pki, cert_name), *key = itest_spr("%s/%s.key",
+	    C.pki, cert_name), *ca = itest_spr("%s/%s.crt", C.pki, ca_name);
 	struct sync_endpoint_config ep = { .url = url, .ca_file = ca,
 	    .cert_file = cert, .key_file = key };
 	struct sync_http *h;
@@ -458,7 +424,7 @@ static CURLcode
 raw_request(const char *url, int with_ca)
 {
 	CURL *c = curl_easy_init();
-	char *ca = spr("%s/ca.crt", C.pki);
+	char *ca = itest_spr("%s/ca.crt", C.pki);
 	CURLcode rc;
 
 	curl_easy_setopt(c, CURLOPT_URL, url);
@@ -475,7 +441,7 @@ raw_request(const char *url, int with_ca)
 static void
 expect_audited(const char *like, long at_least)
 {
-	char *sql = spr("SELECT count(*) FROM audit_log WHERE action LIKE"
+	char *sql = itest_spr("SELECT count(*) FROM audit_log WHERE action LIKE"
 	    " 'refused.%%' AND outcome LIKE '%s'", like);
 	long n = register_count(sql);
 
@@ -499,7 +465,7 @@ test_sync_bad_certificates_refused_clearly_and_audited(void **state)
 	expect_tls_refused("revoked", "refused this workstation's certificate");
 	expect_tls_refused("server-as-client", "refused this workstation's certificate");
 	assert_int_not_equal(raw_request(C.reg.url, 1), CURLE_OK);
-	plain = spr("http://127.0.0.1:%d/v1/hello", C.reg.port);
+	plain = itest_spr("http://127.0.0.1:%d/v1/hello", C.reg.port);
 	assert_int_not_equal(raw_request(plain, 0), CURLE_OK);
 	free(plain);
 
@@ -612,9 +578,9 @@ test_sync_malformed_requests_get_4xx_and_the_register_keeps_serving(void **state
 static void
 test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
 {
-	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk01",
+	char *out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "clerk01",
 	    "--name", "窓口 一郎", "--role", "clerk", NULL);
-	char *code = activation_code(out), *secrets;
+	char *code = itest_last_line_dup(out), *secrets;
 	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", C.ws1, "--user",
 	    "clerk01", "--password-fd", "3", NULL };
 	struct itest_run r;
@@ -622,7 +588,7 @@ test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
 	(void)state;
 	free(out);
 	/* First login on ws1, online: the code, then a new password. */
-	secrets = spr("%s\n%s\n%s\n", code, CLERK_PW, CLERK_PW);
+	secrets = itest_spr("%s\n%s\n%s\n", code, CLERK_PW, CLERK_PW);
 	free(itest_ok(argv, secrets));
 	free(secrets);
 	/* Offline from now on: the slot opens with the password. */
@@ -630,7 +596,7 @@ test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
 	assert_true(r.exited && r.code == 0);
 	free(r.out);
 
-	free(admin("user", "disable", "--data", C.reg_dir, "--id", "clerk01", NULL));
+	free(itest_admin("user", "disable", "--data", C.reg_dir, "--id", "clerk01", NULL));
 	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
 	if (!r.exited || r.code != 0 || strstr(r.out, "removed the key slots of 1")
 	    == NULL)
@@ -690,9 +656,9 @@ expect_error(long status, json_t *resp, long want, const char *error,
 static void
 test_sync_password_policy_is_enforced_and_explained(void **state)
 {
-	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk02",
+	char *out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "clerk02",
 	    "--name", "窓口 二郎", "--role", "clerk", NULL);
-	char *code = activation_code(out), *secrets;
+	char *code = itest_last_line_dup(out), *secrets;
 	char *argv[] = { (char *)SESSHU_BIN, "sync", "--state", C.ws2, "--user",
 	    "clerk02", "--password-fd", "3", NULL };
 	const char *pw = "二郎の十二文字以上のパスワード";
@@ -702,7 +668,7 @@ test_sync_password_policy_is_enforced_and_explained(void **state)
 	(void)state;
 	free(out);
 	/* Too short first: the register says why, the clerk tries again. */
-	secrets = spr("%s\nshort\nshort\n%s\n%s\n", code, pw, pw);
+	secrets = itest_spr("%s\nshort\nshort\n%s\n%s\n", code, pw, pw);
 	out = itest_ok(argv, secrets);
 	if (strstr(out, "at least 12 are required") == NULL)
 		fail_msg("the policy was not explained: %s", out);
@@ -724,9 +690,9 @@ test_sync_password_policy_is_enforced_and_explained(void **state)
 static void
 test_sync_five_failures_lock_the_user_everywhere(void **state)
 {
-	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk03",
+	char *out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "clerk03",
 	    "--name", "窓口 三郎", "--role", "clerk", NULL);
-	char *code = activation_code(out);
+	char *code = itest_last_line_dup(out);
 	json_t *resp;
 	long status;
 
@@ -749,9 +715,9 @@ test_sync_five_failures_lock_the_user_everywhere(void **state)
 static void
 test_sync_expired_password_must_be_changed(void **state)
 {
-	char *out = admin("user", "add", "--data", C.reg_dir, "--id", "clerk04",
+	char *out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "clerk04",
 	    "--name", "窓口 四郎", "--role", "clerk", NULL);
-	char *code = activation_code(out), *crl = itest_path(C.pki, "crl.pem");
+	char *code = itest_last_line_dup(out), *crl = itest_path(C.pki, "crl.pem");
 	const char *pw = "四郎の十二文字以上のパスワード";
 	json_t *resp;
 	long status;
@@ -765,7 +731,7 @@ test_sync_expired_password_must_be_changed(void **state)
 	assert_int_equal(status, 200);
 	json_decref(resp);
 	/* Passwords now expire at once; the next login must set a new one. */
-	free(admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
+	free(itest_admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
 	    "0", NULL));
 	itest_register_stop(&C.reg, SIGTERM);
 	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
@@ -773,7 +739,7 @@ test_sync_expired_password_must_be_changed(void **state)
 	status = post_as_ws1("/v1/login", json_pack("{s:s, s:s, s:s}",
 	    "municipality", MUNI, "user_id", "clerk04", "secret", pw), &resp);
 	expect_error(status, resp, 422, "password_change_required", "expired");
-	free(admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
+	free(itest_admin("settings", "set", "--data", C.reg_dir, "password_max_age_days",
 	    "90", NULL));
 	itest_register_stop(&C.reg, SIGTERM);
 	assert_int_equal(itest_register_start(&C.reg, C.reg_dir, C.pki, "register",
@@ -789,7 +755,7 @@ test_sync_register_key_from_systemd_credential_or_refused_if_exposed(void **stat
 	char *moved = itest_path(C.dir, "register.key.moved");
 	char *creds = itest_path(C.dir, "credentials");
 	char *cred = itest_path(creds, "register-key");
-	char *env_creds = spr("CREDENTIALS_DIRECTORY=%s", creds);
+	char *env_creds = itest_spr("CREDENTIALS_DIRECTORY=%s", creds);
 	char *argv[] = { (char *)REGISTERD_BIN, "user", "list", "--data",
 	    C.reg_dir, NULL };
 	unsigned char *k;
@@ -853,7 +819,7 @@ test_sync_cursor_ahead_of_a_restored_register_pulls_everything_again(void **stat
 	    " 'pull_cursor'") < 999999999);
 	ws_session_close(s);
 	/* And the register's own trail still verifies after all of this. */
-	out = admin("audit", "verify", "--data", C.reg_dir, NULL);
+	out = itest_admin("audit", "verify", "--data", C.reg_dir, NULL);
 	assert_non_null(strstr(out, "the audit trail verifies"));
 	free(out);
 }
