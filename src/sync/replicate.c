@@ -263,6 +263,21 @@ cached_password_time(struct store *st, const char *user_id, char *out,
 	store_stmt_done(stmt);
 }
 
+static int
+forget_prints(struct store *st, const char *user_id, struct sesshu_err *err)
+{
+	static const char sql[] = "DELETE FROM fingerprints WHERE user_id = ?";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, user_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	return store_check(st, rc, "forgetting a user's prints", err);
+}
+
 /*
  * Applies one pulled change. A user who is no longer active, or whose
  * password changed since this cache last heard, is appended to drop_slots.
@@ -325,6 +340,9 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 		if (strcmp(status, "active") != 0 ||
 		    (before[0] != '\0' && pw != NULL && strcmp(before, pw) != 0))
 			json_array_append_new(drop_slots, json_string(key));
+		/* A user who may no longer work leaves no biometric data here (C10). */
+		if (strcmp(status, "active") != 0)
+			return forget_prints(s->st, key, err);
 	}
 	return 0;
 }

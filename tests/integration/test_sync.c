@@ -595,6 +595,20 @@ test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
 	r = sync_run(C.ws1, "clerk01", CLERK_PW, NULL);
 	assert_true(r.exited && r.code == 0);
 	free(r.out);
+	/* An enrolled print (its bytes do not matter here) goes to the register. */
+	{
+		unsigned char bytes[] = "FP3 synthetic print for a test";
+		struct fingerprint_blob fake = { bytes, sizeof(bytes) };
+		struct sesshu_err err = { 0 };
+		struct ws_session *s = login(C.ws1, "clerk01", CLERK_PW);
+
+		assert_int_equal(ws_fingerprint_save(s, "clerk01", FINGER_LEFT_INDEX,
+		    "virtual_device", &fake, &err), 0);
+		ws_session_close(s);
+		r = sync_run(C.ws1, "clerk01", CLERK_PW, NULL);
+		assert_true(r.exited && r.code == 0);
+		free(r.out);
+	}
 
 	free(itest_admin("user", "disable", "--data", C.reg_dir, "--id", "clerk01", NULL));
 	r = sync_run(C.ws1, "admin01", ADMIN_PW, NULL);
@@ -602,6 +616,14 @@ test_sync_disabled_user_loses_the_key_slot_at_next_sync(void **state)
 	    == NULL)
 		fail_msg("sync after disabling: %s", r.out);
 	free(r.out);
+	/* Nor does the workstation keep the disabled user's print (C10). */
+	{
+		struct ws_session *s = login(C.ws1, "admin01", ADMIN_PW);
+
+		assert_int_equal(count(s->st, "SELECT count(*) FROM fingerprints"
+		    " WHERE user_id = 'clerk01'"), 0);
+		ws_session_close(s);
+	}
 	/* No slot any more; online, the register refuses the disabled user. */
 	r = sync_run(C.ws1, "clerk01", CLERK_PW, NULL);
 	if (!r.exited || r.code != 1 || strstr(r.out, "user_disabled") == NULL)
@@ -861,7 +883,8 @@ test_sync_print_enrolled_on_one_workstation_verifies_on_another(void **state)
 	run = sync_run(C.ws2, "admin01", ADMIN_PW, NULL);
 	assert_true(run.exited && run.code == 0);
 	free(run.out);
-	assert_int_equal(register_count("SELECT count(*) FROM fingerprints"), 1);
+	assert_int_equal(register_count("SELECT count(*) FROM fingerprints"
+	    " WHERE user_id = 'admin01'"), 1);
 
 	s = login(C.ws2, "admin01", ADMIN_PW);
 	assert_int_equal(ws_fingerprints_load(s, "admin01",
