@@ -117,9 +117,9 @@ reg_handle_pull(void *ctx, const struct reg_peer *peer, json_t *body,
 {
 	struct reg_service *svc = ctx;
 	struct sesshu_err err = { 0 };
-	json_int_t since, limit = REG_PULL_MAX_CHANGES, next, last;
+	json_int_t since, limit = REG_PULL_MAX_CHANGES, next = 0, last = 0;
 	json_t *changes;
-	int more;
+	int more = 0;
 
 	if (reg_refuse_workstation(svc, peer, 1, resp))
 		return 0;
