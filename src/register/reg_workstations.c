@@ -4,25 +4,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ids.h"
 #include "store/audit.h"
 
 static int
 check_ws_id(const char *id, struct sesshu_err *err)
 {
-	size_t len = strlen(id);
+	size_t len = strlen(id), bad;
 
 	if (len == 0 || len > REG_WORKSTATION_ID_MAX)
 		return sesshu_err_set(err, SESSHU_EINVAL,
 		    "workstation ID must be 1 to %d characters", REG_WORKSTATION_ID_MAX);
-	for (size_t i = 0; i < len; i++) {
-		char c = id[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return sesshu_err_set(err, SESSHU_EINVAL,
-			    "workstation ID: character %zu is not a letter, digit, "
-			    "'.', '_' or '-'", i + 1);
-	}
+	if ((bad = core_id_bad_char(id, len)) != 0)
+		return sesshu_err_set(err, SESSHU_EINVAL, "workstation ID: character "
+		    "%zu is not a letter, digit, '.', '_' or '-'", bad);
 	return 0;
 }
 

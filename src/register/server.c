@@ -13,6 +13,7 @@
  * connection without a verified client certificate, or block the loop
  * (evhttp bounds header and body sizes and drops silent connections).
  */
+#include "register/peer_cert.h"
 #include "register/server.h"
 
 #include <arpa/inet.h>
@@ -128,159 +129,7 @@ dash(const char *s)
 	return s != NULL && s[0] != '\0' ? s : "-";
 }
 
-/* ---- peer identity ---- */
-
-static int
-valid_workstation_id(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > REG_WORKSTATION_ID_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * The one entry of nid in name, as UTF-8, into out. Returns 0, or -1 with
- * *why set when it is absent, repeated or does not fit.
- */
-static int
-name_entry(const X509_NAME *name, int nid, char *out, size_t size,
-    const char **why)
-{
-	const ASN1_STRING *data;
-	unsigned char *utf8 = NULL;
-	int idx, n;
-
-	out[0] = '\0';
-	idx = X509_NAME_get_index_by_NID(name, nid, -1);
-	if (idx < 0) {
-		*why = "missing";
-		return -1;
-	}
-	if (X509_NAME_get_index_by_NID(name, nid, idx) >= 0) {
-		*why = "present more than once";
-		return -1;
-	}
-	data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-	n = ASN1_STRING_to_UTF8(&utf8, data);
-	if (n < 0) {
-		*why = "not decodable";
-		return -1;
-	}
-	if ((size_t)n >= size || memchr(utf8, '\0', (size_t)n) != NULL) {
-		OPENSSL_free(utf8);
-		*why = "too long";
-		return -1;
-	}
-	memcpy(out, utf8, (size_t)n);
-	out[n] = '\0';
-	OPENSSL_free(utf8);
-	return 0;
-}
-
-/* The subject as RFC 2253 with everything outside ASCII escaped. */
-static void
-subject_string(const X509 *cert, char *out, size_t size)
-{
-	BIO *bio;
-	int n;
-
-	out[0] = '\0';
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return;
-	if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
-	    XN_FLAG_RFC2253) >= 0) {
-		n = BIO_read(bio, out, (int)size - 1);
-		out[n > 0 ? n : 0] = '\0';
-	}
-	BIO_free(bio);
-}
-
-/*
- * Fills peer from cert: the subject, and the workstation ID and the
- * municipality as far as they are well formed. Returns 0 when both are,
- * else -1 with the reason in why.
- */
-static int
-peer_from_cert(const X509 *cert, struct reg_peer *peer, char *why,
-    size_t whysize)
-{
-	const X509_NAME *name = X509_get_subject_name(cert);
-	char cn[REG_WORKSTATION_ID_MAX + 2], ou[16];
-	const char *what = NULL;
-	int rc = 0;
-
-	subject_string(cert, peer->subject, sizeof(peer->subject));
-	peer->workstation_id[0] = peer->municipality[0] = '\0';
-
-	if (name_entry(name, NID_commonName, cn, sizeof(cn), &what) != 0) {
-		snprintf(why, whysize, "certificate subject CN (workstation ID) "
-		    "is %s", what);
-		rc = -1;
-	} else if (!valid_workstation_id(cn, strlen(cn))) {
-		snprintf(why, whysize, "certificate subject CN is not a "
-		    "workstation ID ([A-Za-z0-9._-], 1 to %d characters)",
-		    REG_WORKSTATION_ID_MAX);
-		rc = -1;
-	} else
-		memcpy(peer->workstation_id, cn, strlen(cn) + 1);
-
-	if (name_entry(name, NID_organizationalUnitName, ou, sizeof(ou),
-	    &what) != 0) {
-		if (rc == 0)
-			snprintf(why, whysize, "certificate subject OU "
-			    "(municipality code) is %s", what);
-		rc = -1;
-	} else if (core_municipality_parse(ou, strlen(ou),
-	    CORE_MUNI_ALLOW_TEST, NULL, NULL) != 0) {
-		if (rc == 0)
-			snprintf(why, whysize, "certificate subject OU is not "
-			    "a municipality code");
-		rc = -1;
-	} else
-		memcpy(peer->municipality, ou, CORE_MUNI_STRLEN);
-	return rc;
-}
-
-/* EKU clientAuth must be present, not merely implied by a missing EKU. */
-static int
-client_eku_ok(X509 *cert)
-{
-	if ((X509_get_extension_flags(cert) & EXFLAG_XKUSAGE) == 0)
-		return 0;
-	if ((X509_get_extended_key_usage(cert) & XKU_SSL_CLIENT) == 0)
-		return 0;
-	return X509_check_purpose(cert, X509_PURPOSE_SSL_CLIENT, 0) == 1;
-}
-
-static void
-addr_string(const struct sockaddr *sa, char *out, size_t size)
-{
-	char host[INET6_ADDRSTRLEN];
-
-	out[0] = '\0';
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in4 = (const void *)sa;
-
-		if (inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host)))
-			snprintf(out, size, "%s:%u", host,
-			    (unsigned)ntohs(in4->sin_port));
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *in6 = (const void *)sa;
-
-		if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)))
-			snprintf(out, size, "[%s]:%u", host,
-			    (unsigned)ntohs(in6->sin6_port));
-	}
-}
+/* ---- peer identity: see peer_cert.h ---- */
 
 /*
  * First sight of a connection's socket: note the peer's address, and turn
@@ -297,7 +146,7 @@ conn_socket(struct conn *c, int fd)
 
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
 		return;
-	addr_string((struct sockaddr *)&ss, c->peer.addr, sizeof(c->peer.addr));
+	reg_addr_string((struct sockaddr *)&ss, c->peer.addr, sizeof(c->peer.addr));
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
@@ -411,7 +260,7 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 	 * municipality are set below, once the certificate has verified.
 	 */
 	if (c->peer.subject[0] == '\0' && leaf != NULL)
-		subject_string(leaf, c->peer.subject, sizeof(c->peer.subject));
+		reg_cert_subject(leaf, c->peer.subject, sizeof(c->peer.subject));
 	if (!ok) {
 		int e = X509_STORE_CTX_get_error(xs);
 
@@ -433,12 +282,12 @@ verify_cb(int ok, X509_STORE_CTX *xs)
 
 	/* The leaf, after the chain, dates and CRL verified: our own rules. */
 	cur = X509_STORE_CTX_get_current_cert(xs);
-	if (cur == NULL || !client_eku_ok(cur)) {
+	if (cur == NULL || !reg_cert_has_client_eku(cur)) {
 		snprintf(c->verify_reason, sizeof(c->verify_reason),
 		    "certificate lacks extendedKeyUsage clientAuth");
 		goto refuse;
 	}
-	if (peer_from_cert(cur, &c->peer, why, sizeof(why)) != 0) {
+	if (reg_peer_from_cert(cur, &c->peer, why, sizeof(why)) != 0) {
 		snprintf(c->verify_reason, sizeof(c->verify_reason), "%s", why);
 		c->peer.workstation_id[0] = c->peer.municipality[0] = '\0';
 		goto refuse;
