@@ -1,6 +1,7 @@
 # deps.sh: installs what sesshu needs on Debian 12, idempotently.
 # Sourced by scripts/check and scripts/demo. Runs `apt-get update` once, and
 # only when a package is missing; generates the ja_JP and en_US UTF-8 locales.
+# Both lists are installed by both scripts: the e2e tests run scripts/demo.
 
 SESSHU_PACKAGES="
 	build-essential cmake pkg-config git
@@ -9,6 +10,12 @@ SESSHU_PACKAGES="
 	libglib2.0-dev libjansson-dev libcurl4-openssl-dev libevent-dev
 	libncurses-dev libfprint-2-dev
 	libcmocka-dev tmux gettext locales procps
+"
+
+# What scripts/demo needs besides: socat feeds libfprint's virtual reader
+# its unix socket ("SCAN <id>", one command per connection).
+SESSHU_DEMO_PACKAGES="
+	socat
 "
 
 sesshu_as_root() {
@@ -24,7 +31,7 @@ sesshu_as_root() {
 
 sesshu_install_deps() {
 	local missing="" pkg
-	for pkg in $SESSHU_PACKAGES; do
+	for pkg in $SESSHU_PACKAGES $SESSHU_DEMO_PACKAGES; do
 		if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
 		    grep -q "install ok installed"; then
 			missing="$missing $pkg"

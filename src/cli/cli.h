@@ -19,6 +19,7 @@ struct cli_cmd {
 	int		 (*exec)(int argc, char **argv);
 };
 
+extern const struct cli_cmd cli_cmd_enroll;
 extern const struct cli_cmd cli_cmd_provision;
 extern const struct cli_cmd cli_cmd_sync;
 extern const struct cli_cmd cli_cmd_tui;

@@ -1,7 +1,8 @@
 /*
  * cmd_sync.c: `sesshu sync`: logs a user in (offline from the key slot,
- * or online on the first login here), pushes the outbox, pulls changes,
- * and prints the counts.
+ * or online on the first login here) under the [login] policy of the
+ * settings file (--config, else /etc/sesshu/sesshu.conf when it exists),
+ * pushes the outbox, pulls changes, and prints the counts.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,9 +17,11 @@ exec_sync(int argc, char **argv)
 		{ "state", required_argument, NULL, 's' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "password-fd", required_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *state = NULL, *user = NULL;
+	const char *state = NULL, *user = NULL, *config = NULL;
+	struct ws_settings settings;
 	struct secret_source *secrets = NULL;
 	struct sesshu_err err = { 0 };
 	struct ws_sync_counts counts;
@@ -31,6 +34,7 @@ exec_sync(int argc, char **argv)
 		switch (c) {
 		case 's': state = optarg; break;
 		case 'u': user = optarg; break;
+		case 'c': config = optarg; break;
 		case 'p':
 			if ((fd = cli_parse_fd(optarg)) < 0)
 				return cli_usage(&cli_cmd_sync);
@@ -40,9 +44,12 @@ exec_sync(int argc, char **argv)
 	}
 	if (state == NULL || user == NULL || optind != argc)
 		return cli_usage(&cli_cmd_sync);
+	if (ws_settings_load(config, config == NULL, &settings, &err) != 0)
+		return cli_fail(&cli_cmd_sync, "%s", err.msg);
 	if (cli_secrets_open(fd, &secrets, &err) != 0)
 		return cli_fail(&cli_cmd_sync, "%s", err.msg);
-	rc = ws_login(state, user, cli_ask, secrets, &s, &err);
+	rc = ws_login_with_settings(state, user, &settings, cli_ask, secrets, &s,
+	    &err);
 	secret_source_close(secrets);
 	if (rc != 0)
 		return cli_fail(&cli_cmd_sync, "%s", err.msg);
@@ -63,7 +70,7 @@ exec_sync(int argc, char **argv)
 
 const struct cli_cmd cli_cmd_sync = {
 	.name = "sync",
-	.usage = "--state DIR --user ID [--password-fd N]",
+	.usage = "--state DIR --user ID [--password-fd N] [--config FILE]",
 	.summary = "log in, push local changes and pull the register's",
 	.exec = exec_sync,
 };

@@ -15,6 +15,7 @@
 
 static const struct cli_cmd *const commands[] = {
 	&cli_cmd_provision,
+	&cli_cmd_enroll,
 	&cli_cmd_sync,
 	&cli_cmd_tui,
 };

@@ -27,6 +27,7 @@ static const struct {
 	{ SESSHU_EREADONLY,	"refused to write to a damaged store" },
 	{ SESSHU_ERANGE,	"value out of range" },
 	{ SESSHU_ECANCELED,	"cancelled" },
+	{ SESSHU_EDENIED,	"refused by the login policy" },
 };
 
 const char *

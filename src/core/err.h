@@ -30,6 +30,8 @@ enum sesshu_status {
 	SESSHU_EREADONLY	= -14,	/* refused to write to a damaged store */
 	SESSHU_ERANGE		= -15,	/* a value is outside its limits */
 	SESSHU_ECANCELED	= -16,	/* the user cancelled (e.g. Esc at the reader) */
+	SESSHU_EDENIED		= -17,	/* refused by a policy: locked out, offline
+					   too long, a password change needed */
 };
 
 #define SESSHU_ERR_MSG_MAX 512

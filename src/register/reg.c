@@ -288,6 +288,30 @@ reg_close(struct reg *reg)
 	free(reg);
 }
 
+/*
+ * A new password_max_age_days moves every password's expiry, which
+ * workstations hold for their offline logins: each user is sent again.
+ */
+static int
+set_expiries(struct reg *reg, long days, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "UPDATE users SET password_expires_at = "
+	    REG_PASSWORD_EXPIRY_SQL("password_changed_at", "?1")
+	    " WHERE password_changed_at IS NOT NULL";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, days);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	if ((rc = store_check(reg->st, rc, "moving password expiries", err)) != 0)
+		return rc;
+	return store_exec(reg->st, REG_RENUMBER_USERS_SQL, err);
+}
+
 int
 reg_setting_set(struct reg *reg, const char *actor, const char *key,
     const char *value, struct sesshu_err *err)
@@ -309,6 +333,8 @@ reg_setting_set(struct reg *reg, const char *actor, const char *key,
 		if ((rc = store_begin(reg->st, err)) != 0)
 			return rc;
 		if ((rc = set_setting(reg->st, key, value, err)) == 0 &&
+		    (strcmp(key, "password_max_age_days") != 0 ||
+		    (rc = set_expiries(reg, v, err)) == 0) &&
 		    (rc = reg_audit(reg, actor, REG_ACTOR, "setting.set", object,
 		    value, err)) == 0 && (rc = store_commit(reg->st, err)) == 0) {
 			*(int *)((char *)&reg->settings + setting_defaults[i].offset) =

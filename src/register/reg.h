@@ -23,6 +23,24 @@
 
 extern const struct store_schema reg_store_schema;
 
+/*
+ * users.password_expires_at in SQL: the time column changed plus days
+ * (an SQL expression giving a number), in the stores' form with the
+ * milliseconds zero. The one definition of a password's expiry.
+ */
+#define REG_PASSWORD_EXPIRY_SQL(changed, days) \
+	"strftime('%Y-%m-%dT%H:%M:%S.000Z', " changed ", '+' || " days \
+	" || ' days')"
+
+/*
+ * Numbers a change of every user again, so that workstations pull them
+ * all (users are only ever upserted: IDs are never reused or deleted).
+ */
+#define REG_RENUMBER_USERS_SQL \
+	"DELETE FROM changes WHERE kind = 'user';" \
+	"INSERT INTO changes (kind, key, op)" \
+	" SELECT 'user', user_id, 'upsert' FROM users ORDER BY user_id;"
+
 struct reg_settings {
 	int	password_min_length;		/* default 12 */
 	int	password_history;		/* default 5: none of the last n */

@@ -6,7 +6,9 @@
  * that pull pages follow, users with their password verifiers and history,
  * workstations with their escrowed master keys, the result of every pushed
  * change (idempotency), and the review queue of conflicts and rejections.
- * SQLite 3.15.2 only (see entity_schema.c).
+ * Version 2 adds the shared fingerprints; version 3 stores each user's
+ * password expiry, which pull sends to workstations for their offline
+ * logins. SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "register/reg.h"
 #include "store/audit.h"
@@ -91,9 +93,25 @@ static const char *const reg_v1[] = {
 
 static const char *const reg_v2[] = { store_fingerprints_v2_sql, NULL };
 
+/*
+ * password_expires_at is password_changed_at plus the setting
+ * password_max_age_days, kept up to date when either changes (reg_users.c,
+ * reg.c). Every user is numbered again so that workstations pull it.
+ */
+static const char *const reg_v3[] = {
+	"ALTER TABLE users ADD COLUMN password_expires_at TEXT;",
+	"UPDATE users SET password_expires_at = " REG_PASSWORD_EXPIRY_SQL(
+	    "password_changed_at", "(SELECT value FROM settings"
+	    " WHERE key = 'password_max_age_days')")
+	" WHERE password_changed_at IS NOT NULL;",
+	REG_RENUMBER_USERS_SQL,
+	NULL
+};
+
 static const struct store_migration reg_migrations[] = {
 	{ 1, "register: entities, users, workstations, changes", reg_v1 },
 	{ 2, "fingerprints shared through the register", reg_v2 },
+	{ 3, "users' password expiry, sent to workstations", reg_v3 },
 };
 
 const struct store_schema reg_store_schema = {

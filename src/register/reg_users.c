@@ -19,6 +19,7 @@
 #include <openssl/rand.h>
 
 #include "auth/password.h"
+#include "core/ids.h"
 #include "core/kana.h"
 #include "core/password_policy.h"
 
@@ -42,20 +43,14 @@ reg_role_is_valid(const char *role)
 static int
 check_user_id(const char *id, struct sesshu_err *err)
 {
-	size_t len = strlen(id);
+	size_t len = strlen(id), bad;
 
 	if (len == 0 || len > REG_USER_ID_MAX)
 		return sesshu_err_set(err, SESSHU_EINVAL,
 		    "user ID must be 1 to %d characters", REG_USER_ID_MAX);
-	for (size_t i = 0; i < len; i++) {
-		char c = id[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
-			return sesshu_err_set(err, SESSHU_EINVAL,
-			    "user ID: character %zu is not a letter, digit, '.', "
-			    "'_' or '-'", i + 1);
-	}
+	if ((bad = core_id_bad_char(id, len)) != 0)
+		return sesshu_err_set(err, SESSHU_EINVAL, "user ID: character %zu "
+		    "is not a letter, digit, '.', '_' or '-'", bad);
 	return 0;
 }
 
@@ -241,25 +236,13 @@ copy_col(sqlite3_stmt *stmt, int col, char *dst, size_t size)
 	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
 }
 
-static void
-fill_expiry(struct reg *reg, struct reg_user_info *u)
-{
-	time_t changed;
-
-	u->password_expires_at[0] = '\0';
-	if (store_time_parse(u->password_changed_at, &changed) == 0)
-		store_time_utc(changed +
-		    (time_t)reg->settings.password_max_age_days * 86400,
-		    u->password_expires_at, sizeof(u->password_expires_at));
-}
-
 int
 reg_user_get(struct reg *reg, const char *user_id, struct reg_user_info *out,
     struct sesshu_err *err)
 {
 	static const char sql[] =
 	    "SELECT user_id, name, role, status, must_change_password,"
-	    " password_changed_at FROM users WHERE user_id = ?";
+	    " password_changed_at, password_expires_at FROM users WHERE user_id = ?";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -276,8 +259,9 @@ reg_user_get(struct reg *reg, const char *user_id, struct reg_user_info *out,
 		out->must_change_password = sqlite3_column_int(stmt, 4);
 		copy_col(stmt, 5, out->password_changed_at,
 		    sizeof(out->password_changed_at));
+		copy_col(stmt, 6, out->password_expires_at,
+		    sizeof(out->password_expires_at));
 		store_stmt_done(stmt);
-		fill_expiry(reg, out);
 		return 0;
 	}
 	store_stmt_done(stmt);
@@ -295,6 +279,7 @@ struct login_row {
 	char	activation[PASSWORD_VERIFIER_MAX];
 	char	activation_expires[STORE_TIME_LEN];
 	char	changed_at[STORE_TIME_LEN];
+	char	expires_at[STORE_TIME_LEN];
 	int	must_change;
 	int	failed;
 	char	locked_until[STORE_TIME_LEN];
@@ -306,8 +291,8 @@ load_login_row(struct reg *reg, const char *user_id, struct login_row *row,
 {
 	static const char sql[] =
 	    "SELECT status, role, verifier, activation_verifier, activation_expires,"
-	    " password_changed_at, must_change_password, failed_logins, locked_until"
-	    " FROM users WHERE user_id = ?";
+	    " password_changed_at, must_change_password, failed_logins, locked_until,"
+	    " password_expires_at FROM users WHERE user_id = ?";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -327,6 +312,7 @@ load_login_row(struct reg *reg, const char *user_id, struct login_row *row,
 		row->must_change = sqlite3_column_int(stmt, 6);
 		row->failed = sqlite3_column_int(stmt, 7);
 		copy_col(stmt, 8, row->locked_until, sizeof(row->locked_until));
+		copy_col(stmt, 9, row->expires_at, sizeof(row->expires_at));
 		rc = SQLITE_DONE;
 	}
 	store_stmt_done(stmt);
@@ -386,9 +372,10 @@ set_password(struct reg *reg, const char *user_id, const char *old_verifier,
 	    " (SELECT rowid FROM password_history WHERE user_id = ?1"
 	    "  ORDER BY set_at DESC LIMIT ?2)";
 	static const char update_sql[] =
-	    "UPDATE users SET verifier = ?, password_changed_at = ?,"
+	    "UPDATE users SET verifier = ?1, password_changed_at = ?2,"
+	    " password_expires_at = " REG_PASSWORD_EXPIRY_SQL("?2", "?4") ","
 	    " must_change_password = 0, activation_verifier = NULL,"
-	    " activation_expires = NULL WHERE user_id = ?";
+	    " activation_expires = NULL WHERE user_id = ?3";
 	char verifier[PASSWORD_VERIFIER_MAX], now[STORE_TIME_LEN];
 	sqlite3_stmt *stmt;
 	int rc;
@@ -417,6 +404,7 @@ set_password(struct reg *reg, const char *user_id, const char *old_verifier,
 	sqlite3_bind_text(stmt, 1, verifier, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, reg->settings.password_max_age_days);
 	if ((rc = step_done(reg, stmt, "setting a password", err)) != 0)
 		return rc;
 	/* Other workstations learn of the change and drop the user's old slot. */
@@ -515,8 +503,7 @@ login_locked(struct reg *reg, const struct reg_login_request *req,
 		change_reason = "first login: set your own password";
 	else if (row.must_change)
 		change_reason = "a new password is required (reset or transfer)";
-	else if (store_time_parse(row.changed_at, &t) == 0 &&
-	    t + (time_t)reg->settings.password_max_age_days * 86400 <= t_now)
+	else if (row.expires_at[0] != '\0' && strcmp(row.expires_at, now) <= 0)
 		change_reason = "the password has expired";
 	if (change_reason != NULL && req->new_password == NULL) {
 		refuse(res, REG_LOGIN_CHANGE_REQUIRED, "%s", change_reason);

@@ -3,6 +3,8 @@
  * entities (entity_schema.c), the audit trail (audit.c), and what only a
  * workstation keeps: questionnaire batches, users and their prints and
  * rights as the register last sent them, the outbox and the sync state.
+ * Version 2 replaced the fingerprints table; version 3 keeps each user's
+ * password expiry as the register computes it, for offline logins.
  * SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "store/audit.h"
@@ -91,9 +93,18 @@ static const char *const cache_v2[] = {
 	"DROP TABLE fingerprints;", store_fingerprints_v2_sql, NULL
 };
 
+/*
+ * NULL until the register sends the user again: its own migration 3 sends
+ * every user again.
+ */
+static const char *const cache_v3[] = {
+	"ALTER TABLE users ADD COLUMN password_expires_at TEXT;", NULL
+};
+
 static const struct store_migration cache_migrations[] = {
 	{ 1, "entities of DOMAIN §2", cache_v1 },
 	{ 2, "fingerprints shared through the register", cache_v2 },
+	{ 3, "users' password expiry, for offline logins", cache_v3 },
 };
 
 const struct store_schema store_cache_schema = {

@@ -73,6 +73,7 @@ static const struct wire_field user_columns[] = {
 	S("user_id", 1, 32), S("name", 1, 256), S("role", 1, 16),
 	S("status", 1, 16), S("password_changed_at", 0, 32),
 	I("must_change_password", 1),
+	S("password_expires_at", 0, 32),	/* version 3 of both stores */
 	WIRE_FIELDS_END
 };
 

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <glib.h>
 #include <openssl/crypto.h>
 #include <openssl/x509_vfy.h>
 
@@ -59,6 +60,7 @@ struct sync_http {
 	long			 total_ms;
 	struct rbuf		 in;
 	char			 errbuf[CURL_ERROR_SIZE];
+	const int		*cancel;	/* sync_http_set_cancel() */
 };
 
 static pthread_once_t	curl_once = PTHREAD_ONCE_INIT;
@@ -338,6 +340,29 @@ sync_http_free(struct sync_http *h)
 	free(h);
 }
 
+/* libcurl's progress callback: nonzero aborts the transfer. */
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct sync_http *h = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return h->cancel != NULL && g_atomic_int_get(h->cancel) != 0;
+}
+
+void
+sync_http_set_cancel(struct sync_http *h, const int *flag)
+{
+	h->cancel = flag;
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, flag != NULL ? 0L : 1L);
+}
+
 /* "/v1/push": a slash, then letters, digits and "/._-" only. */
 static int
 check_path(const char *path, struct sesshu_err *err)
@@ -494,6 +519,9 @@ map_curl_error(struct sync_http *h, const char *path, CURLcode cc,
 	switch (cc) {
 	case CURLE_OUT_OF_MEMORY:
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	case CURLE_ABORTED_BY_CALLBACK:
+		return sesshu_err_set(err, SESSHU_ECANCELED, "the request %s to "
+		    "the register at %s was cancelled", path, h->base);
 	case CURLE_WRITE_ERROR:
 		if (h->in.nomem)
 			return sesshu_err_set(err, SESSHU_ENOMEM,
@@ -600,6 +628,11 @@ sync_http_post(struct sync_http *h, const char *path, const json_t *body,
 	}
 	snprintf(url, ulen, "%s%s", h->base, path);
 
+	if (h->cancel != NULL && g_atomic_int_get(h->cancel) != 0) {
+		rc = sesshu_err_set(err, SESSHU_ECANCELED, "the request %s to the "
+		    "register at %s was cancelled", path, h->base);
+		goto out;
+	}
 	rbuf_wipe(&h->in);
 	h->errbuf[0] = '\0';
 	if (curl_easy_setopt(h->curl, CURLOPT_URL, url) != CURLE_OK ||

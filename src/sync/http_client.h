@@ -57,6 +57,16 @@ int	sync_http_new(struct sync_http **out,
 void	sync_http_free(struct sync_http *h);
 
 /*
+ * Lets another thread cut h's requests short: once *flag is nonzero (it
+ * is read with g_atomic_int_get, so set it with g_atomic_int_set), a
+ * request in progress ends within about a second, and any later one at
+ * once, with SESSHU_ECANCELED. How a background sync is stopped at logout
+ * without waiting out the timeouts. flag is borrowed and must outlive h;
+ * NULL removes it.
+ */
+void	sync_http_set_cancel(struct sync_http *h, const int *flag);
+
+/*
  * POSTs body (a JSON object, borrowed) to the configured URL + path
  * ("/v1/push"). On any HTTP answer, whatever its status, returns 0 with
  * *status set and *response the parsed answer (a JSON object the caller

@@ -61,6 +61,7 @@
 #define TUI_MIN_LINES		24
 
 struct tui;
+struct bgsync;
 
 /* A function key a screen offers, for the bar: F<n> and its label msgid. */
 struct tui_fkey {
@@ -94,6 +95,7 @@ struct tui_screen {
 
 extern const struct tui_screen tui_screen_login;
 extern const struct tui_screen tui_screen_lock;
+extern const struct tui_screen tui_screen_enroll;
 extern const struct tui_screen tui_screen_person;
 extern const struct tui_screen tui_screen_help;
 
@@ -108,6 +110,7 @@ struct tui {
 	struct ws_settings	 settings;
 	struct ws_config	 cfg;		/* register.conf: the workstation ID */
 	struct ws_session	*ws;		/* NULL when nobody is logged in */
+	struct bgsync		*sync;		/* its background sync (bgsync.h) */
 	struct session		 session;	/* core/session.h */
 
 	const struct tui_screen	*screen;	/* current */
@@ -154,6 +157,9 @@ int	tui_body_bottom(const struct tui *t);
 
 /* Shows msg and flushes the screen before a call that blocks. */
 void	tui_busy(struct tui *t, const char *msg);
+
+/* Draws the screen now, for a change that came from no key (a reader's event). */
+void	tui_redraw(struct tui *t);
 
 /* Re-reads the unsent count and last sync time for the status line. */
 void	tui_status_refresh(struct tui *t);

@@ -1,5 +1,6 @@
 /*
- * screen_login.c: the login screen: user ID, then password (C1).
+ * screen_login.c: the login screen: user ID, then password, then
+ * fingerprint (C1, ARCHITECTURE §3).
  *
  * ws_login() asks for secrets through a callback, possibly several times
  * (a first login online may be answered "set a new password", and a new
@@ -11,17 +12,24 @@
  * new-password form (twice), and then runs ws_login() again from the
  * start with the secret and the new password.
  *
- * A failure shows one message that does not say which factor was wrong.
- * The fingerprint, the third factor of ARCHITECTURE §3, is the next step
- * of this screen and comes with the fingerprint milestone (libfprint,
- * auth/fingerprint.h); until then the screen says nothing about it.
- * Secrets live only in secret fields (locked memory) and are wiped after
- * every attempt.
+ * The password opens the cache, which holds the user's enrolled prints;
+ * the session does not start until a finger matches one of them for the
+ * reader's driver (fp.h), verified on the main loop while the screen
+ * shows the reader's prompts; Esc cancels and starts again. A user with
+ * no print for this kind of reader enrolls one first (screen_enroll.c).
+ * Until then the cache stays open in this screen only (L.ws), and the
+ * session's state machine knows nobody.
+ *
+ * A wrong password and a finger that does not match show one and the
+ * same message, which does not say which factor was wrong; the audit
+ * trail says it ("login.fingerprint" with the true reason). Secrets live
+ * only in secret fields (locked memory) and are wiped after every attempt.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "tui/field.h"
+#include "tui/fp.h"
 #include "tui/screen.h"
 #include "tui/text.h"
 
@@ -30,6 +38,7 @@ enum login_step {
 	L_PASSWORD,
 	L_NEW,
 	L_NEW_AGAIN,
+	L_FINGER,	/* the reader verifies a finger */
 };
 
 static struct login {
@@ -37,6 +46,8 @@ static struct login {
 	enum login_step	 step;
 	struct tui_field user, password, fresh, again;
 	char		 why[256];	/* the register's reason for a new password */
+	struct ws_session *ws;		/* L_FINGER: the cache the password opened */
+	int		 cancelling;	/* Esc was pressed during L_FINGER */
 } L;
 
 /* What the callback learned during one ws_login(). */
@@ -46,7 +57,8 @@ struct login_ask {
 	char	why[256];
 };
 
-static const struct tui_fkey login_keys[] = { { 0, NULL } };
+/* The demo key joins the bar when it is offered (login_enter). */
+static struct tui_fkey login_keys[] = { { 0, NULL }, { 0, NULL } };
 
 static void
 wipe_secrets(void)
@@ -54,6 +66,32 @@ wipe_secrets(void)
 	tui_field_clear(&L.password);
 	tui_field_clear(&L.fresh);
 	tui_field_clear(&L.again);
+}
+
+/*
+ * Ends the fingerprint step without a session: the reader closes, the
+ * cache the password opened closes.
+ */
+static void
+drop_pending(struct tui *t)
+{
+	/* The reader is this screen's only while it holds a cache. */
+	if (L.ws != NULL) {
+		tui_fp_close(t);
+		ws_session_close(L.ws);
+		L.ws = NULL;
+	}
+	L.cancelling = 0;
+}
+
+static void
+reset(struct tui *t)
+{
+	drop_pending(t);
+	tui_field_clear(&L.user);
+	wipe_secrets();
+	L.why[0] = '\0';
+	L.step = L_USER;
 }
 
 static int
@@ -74,10 +112,11 @@ login_enter(struct tui *t, void *arg)
 		}
 		L.ready = 1;
 	}
-	tui_field_clear(&L.user);
-	wipe_secrets();
-	L.why[0] = '\0';
-	L.step = L_USER;
+	if (tui_fp_demo_offered(t)) {
+		login_keys[0].n = TUI_FP_DEMO_FKEY;
+		login_keys[0].label = N_("Finger (demo)");
+	}
+	reset(t);
 	/* A user who ended another's session at the lock screen: their ID. */
 	if (arg != NULL && tui_field_set(&L.user, arg) == 0 && L.user.len > 0)
 		L.step = L_PASSWORD;
@@ -87,13 +126,14 @@ login_enter(struct tui *t, void *arg)
 static void
 login_forget(struct tui *t)
 {
-	(void)t;
 	if (!L.ready)
 		return;
-	tui_field_clear(&L.user);
-	wipe_secrets();
-	L.why[0] = '\0';
-	L.step = L_USER;
+	/* Quitting while the reader waits for a finger: no login happened. */
+	if (L.ws != NULL)
+		tui_fp_audit(t, L.ws, "login.fingerprint", "cancelled: quit");
+	reset(t);
+	/* The program ends: a close the loop would have done, now. */
+	tui_fp_flush(t);
 }
 
 static int
@@ -119,6 +159,125 @@ ask(void *ctx, enum ws_ask what, const char *why, struct secbuf *out,
 	return sesshu_err_set(err, SESSHU_EINVAL, "unknown question");
 }
 
+/* The one message of every wrong factor (C1): it never says which. */
+static void
+refuse(struct tui *t)
+{
+	L.step = L_PASSWORD;
+	tui_message(t, 1, "%s", _("The user ID, password or fingerprint is "
+	    "wrong."));
+}
+
+/* The end of the fingerprint step (fp.h): the session starts, or not. */
+static void
+finger_done(struct tui *t, int status, struct fingerprint_blob *print,
+    const struct sesshu_err *err)
+{
+	struct ws_session *ws = L.ws;
+	char outcome[SESSHU_ERR_MSG_MAX + 64];
+	int rc;
+
+	(void)print;
+	L.ws = NULL;
+	L.cancelling = 0;
+	tui_fp_close(t);
+	if (ws == NULL)
+		return;
+	tui_field_clear(&L.password);
+	switch (status) {
+	case 0:
+		/* Without its audit entry the login does not happen (C1). */
+		if (tui_fp_audit(t, ws, "login.fingerprint", "ok") != 0) {
+			ws_session_close(ws);
+			L.step = L_PASSWORD;
+			return;
+		}
+		reset(t);
+		tui_login_done(t, ws);
+		return;
+	case SESSHU_EAUTH: {
+		struct sesshu_err why = { 0 };
+
+		tui_fp_audit(t, ws, "login.fingerprint",
+		    "refused: fingerprint not recognised");
+		/* A right password with a wrong finger counts as a failed login,
+		 * or the finger could be tried for ever. */
+		rc = ws_login_factor_failed(ws, &t->settings, &why);
+		ws_session_close(ws);
+		refuse(t);
+		if (rc == SESSHU_EDENIED)
+			tui_message(t, 1, "%s", why.msg);
+		return;
+	}
+	case SESSHU_ECANCELED:
+		tui_fp_audit(t, ws, "login.fingerprint", "cancelled");
+		ws_session_close(ws);
+		reset(t);
+		tui_message(t, 0, "%s", "");
+		return;
+	default:
+		snprintf(outcome, sizeof(outcome), "refused: fingerprint reader "
+		    "error: %s", err != NULL ? err->msg : "unknown");
+		tui_fp_audit(t, ws, "login.fingerprint", outcome);
+		ws_session_close(ws);
+		L.step = L_PASSWORD;
+		tui_message(t, 1, _("Cannot log in: %s"), err != NULL ?
+		    err->msg : "");
+		return;
+	}
+}
+
+/*
+ * The password was right and ws is the user's open cache: the finger
+ * next, or its enrollment when the user has no print for this reader.
+ */
+static void
+second_factor(struct tui *t, struct ws_session *ws)
+{
+	struct sesshu_err err = { 0 };
+	char outcome[SESSHU_ERR_MSG_MAX + 64];
+	size_t n = 0;
+	int rc;
+
+	tui_busy(t, _("Opening the fingerprint reader..."));
+	if ((rc = tui_fp_open(t, &err)) != 0) {
+		snprintf(outcome, sizeof(outcome), "refused: %s: %s",
+		    rc == SESSHU_ENOTFOUND ? "no fingerprint reader" :
+		    "fingerprint reader unavailable", err.msg);
+		tui_fp_audit(t, ws, "login.fingerprint", outcome);
+		ws_session_close(ws);
+		L.step = L_PASSWORD;
+		/* What to do about it; the details are in the audit trail. */
+		if (rc == SESSHU_ENOTFOUND)
+			tui_message(t, 1, "%s", _("Cannot log in: no fingerprint "
+			    "reader was found. Check that it is connected."));
+		else
+			tui_message(t, 1, _("Cannot log in: the fingerprint reader "
+			    "cannot be used (%s)."), err.msg);
+		return;
+	}
+	rc = tui_fp_verify(t, ws, ws->user_id, finger_done, &n, &err);
+	if (rc == 0) {
+		L.ws = ws;
+		L.step = L_FINGER;
+		tui_message(t, 0, "%s", "");
+		return;
+	}
+	if (rc == SESSHU_ENOTFOUND && n == 0) {
+		/* The first login with this kind of reader: enroll (it takes ws). */
+		tui_field_clear(&L.user);
+		L.step = L_USER;
+		tui_switch(t, &tui_screen_enroll, ws);
+		return;
+	}
+	snprintf(outcome, sizeof(outcome), "refused: %s", err.msg);
+	tui_fp_audit(t, ws, "login.fingerprint", outcome);
+	tui_fp_close(t);
+	ws_session_close(ws);
+	L.step = L_PASSWORD;
+	tui_message(t, 1, _("Cannot log in: %s"), err.msg);
+}
+
 static void
 attempt(struct tui *t)
 {
@@ -130,10 +289,12 @@ attempt(struct tui *t)
 
 	snprintf(user, sizeof(user), "%s", tui_field_text(&L.user));
 	tui_busy(t, _("Logging in..."));
-	rc = ws_login(t->opt->state_dir, user, ask, &a, &ws, &err);
+	rc = ws_login_with_settings(t->opt->state_dir, user, &t->settings, ask,
+	    &a, &ws, &err);
 	if (rc == 0) {
-		login_forget(t);
-		tui_login_done(t, ws);
+		wipe_secrets();
+		L.why[0] = '\0';
+		second_factor(t, ws);
 		return;
 	}
 	tui_field_clear(&L.fresh);
@@ -147,11 +308,12 @@ attempt(struct tui *t)
 	}
 	tui_field_clear(&L.password);
 	L.why[0] = '\0';
-	L.step = L_PASSWORD;
 	if (rc == SESSHU_EAUTH)
-		tui_message(t, 1, "%s", _("The user ID or password is wrong."));
-	else
+		refuse(t);
+	else {
+		L.step = L_PASSWORD;
 		tui_message(t, 1, _("Cannot log in: %s"), err.msg);
+	}
 }
 
 static struct tui_field *
@@ -159,6 +321,7 @@ current(void)
 {
 	switch (L.step) {
 	case L_USER:
+	case L_FINGER:
 		return &L.user;
 	case L_PASSWORD:
 		return &L.password;
@@ -170,15 +333,32 @@ current(void)
 	return &L.user;
 }
 
+/* Keys while the reader waits: Esc cancels, F8 is the demo's finger. */
+static int
+finger_key(struct tui *t, wint_t key)
+{
+	if (key == TUI_ESC) {
+		/* finger_done() goes back to the user ID when it stopped. */
+		if (!L.cancelling) {
+			L.cancelling = 1;
+			tui_fp_cancel();
+			tui_message(t, 0, "%s", _("Cancelling..."));
+		}
+		return 1;
+	}
+	if (key == TUI_KEY_DEMO_FINGER)
+		return tui_fp_demo_touch(t, tui_field_text(&L.user)) == 0 ? 1 : -1;
+	return 0;
+}
+
 static int
 login_key(struct tui *t, wint_t key)
 {
+	if (L.step == L_FINGER)
+		return finger_key(t, key);
 	if (key == TUI_ESC) {
 		/* Back to the start; nothing typed is kept. */
-		tui_field_clear(&L.user);
-		wipe_secrets();
-		L.why[0] = '\0';
-		L.step = L_USER;
+		reset(t);
 		tui_message(t, 0, "%s", "");
 		return 1;
 	}
@@ -212,6 +392,8 @@ login_key(struct tui *t, wint_t key)
 			return 1;
 		}
 		attempt(t);
+		break;
+	case L_FINGER:
 		break;
 	}
 	return 1;
@@ -248,21 +430,25 @@ static void
 login_draw(struct tui *t)
 {
 	const char *labels[] = { _("User ID"), _("Password"), _("New password"),
-	    _("New password again") };
-	int y = tui_body_top(t) + 1, x = 4, lw = label_width(labels, 4);
+	    _("New password again"), _("Fingerprint") };
+	int y = tui_body_top(t) + 1, x = 4, lw = label_width(labels, 5);
+	int bottom = tui_body_bottom(t), demo;
 	char line[512];
 	size_t len, next;
-	const char *why;
+	const char *why, *hint;
 
 	tui_put(t, y, x, COLS - x, A_BOLD, _("Vaccination records workstation"));
 	tui_put(t, y + 1, x, COLS - x, A_NORMAL, t->cfg.workstation_id);
 	y += 3;
 	draw_field(t, y, x, lw, labels[0], &L.user, L.step == L_USER);
-	if (L.step >= L_PASSWORD)
+	if (L.step >= L_PASSWORD && L.step != L_FINGER)
 		draw_field(t, y + 1, x, lw, labels[1], &L.password,
 		    L.step == L_PASSWORD);
 	y += 3;
-	if (L.step >= L_NEW) {
+	if (L.step == L_FINGER) {
+		tui_put(t, y, x, lw, A_BOLD, labels[4]);
+		tui_fp_draw(t, y, x + lw, COLS - x - lw);
+	} else if (L.step >= L_NEW) {
 		/* The register's reason, in its words (it may be English). */
 		why = L.why[0] != '\0' ? L.why : _("A new password is required.");
 		for (int i = 0; i < 3 && *why != '\0'; i++) {
@@ -275,24 +461,52 @@ login_draw(struct tui *t)
 		draw_field(t, y, x, lw, labels[2], &L.fresh, L.step == L_NEW);
 		if (L.step == L_NEW_AGAIN)
 			draw_field(t, y + 1, x, lw, labels[3], &L.again, 1);
-		y += 3;
 	}
-	tui_put(t, tui_body_bottom(t), x, COLS - x, A_NORMAL,
-	    L.step == L_USER ? _("Type your user ID and press Enter.") :
-	    L.step == L_PASSWORD ? _("Type your password (or one-time activation "
-	    "code) and press Enter. Esc: start again.") :
-	    _("Type the new password twice. Esc: start again."));
+	switch (L.step) {
+	case L_USER:
+		hint = _("Type your user ID and press Enter.");
+		break;
+	case L_PASSWORD:
+		hint = _("Type your password (or one-time activation code) and "
+		    "press Enter. Esc: start again.");
+		break;
+	case L_FINGER:
+		hint = _("Place your finger on the fingerprint reader. Esc: "
+		    "cancel.");
+		break;
+	default:
+		hint = _("Type the new password twice. Esc: start again.");
+		break;
+	}
+	/* The demo's key, only where it works (fp.h). */
+	demo = L.step == L_FINGER ? tui_fp_demo_active() :
+	    tui_fp_demo_offered(t);
+	if (demo)
+		tui_put(t, bottom - 1, x, COLS - x, A_NORMAL, _("Demo: F8 stands "
+		    "in for your finger on the virtual fingerprint reader."));
+	tui_put(t, bottom, x, COLS - x, A_NORMAL, hint);
 }
 
 const struct tui_screen tui_screen_login = {
 	.name = "login",
 	.title = N_("Log in"),
-	.help = N_("Log in with your user ID and your password.\n\n"
+	.help = N_("Log in with your user ID, your password and your "
+	    "fingerprint.\n\n"
+	    "Type your user ID and press Enter, then your password and Enter; "
+	    "then place your finger on the fingerprint reader when asked, and "
+	    "lift it when asked. If any of the three is wrong the screen says "
+	    "so without saying which.\n\n"
 	    "The first time you log in on this workstation it must reach the "
 	    "register: type the one-time activation code you were given "
 	    "instead of a password, then choose your own password and type it "
-	    "twice. Later logins work offline too.\n\n"
-	    "Enter moves to the next field and logs in; Esc starts again."),
+	    "twice. If no fingerprint of yours is enrolled for this kind of "
+	    "reader yet, you then enroll one: the reader asks for the same "
+	    "finger several times. Later logins work offline too.\n\n"
+	    "Enter moves to the next field and logs in; Esc starts again, and "
+	    "cancels while the reader waits for a finger.\n\n"
+	    "Demo only: with libfprint's virtual reader (virtual_device) and "
+	    "SESSHU_DEMO_FINGER_KEY=1 in the environment, F8 stands in for "
+	    "your finger. It does nothing with a real reader."),
 	.keys = login_keys,
 	.kind = TUI_SCREEN_LOGGED_OUT,
 	.enter = login_enter,

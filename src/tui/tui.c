@@ -7,7 +7,10 @@
  * before curses starts so that curses leaves SIGWINCH to us), and runs
  * two timers: the session's one timer, always armed at
  * session_next_deadline() and re-armed after every input, and a display
- * timer that redraws the clock each minute. Every keystroke goes to
+ * timer that redraws the clock each minute. While someone is logged in it
+ * also receives the background sync's reports (bgsync.h), which set the
+ * status line and end a session the register has revoked; F5 only wakes
+ * that thread, so no key ever waits for the network. Every keystroke goes to
  * session_activity() before anything else, so a key that arrives after
  * the idle deadline locks the screen instead of reaching the work screen.
  *
@@ -35,12 +38,14 @@
 
 #include "store/audit.h"
 #include "sync/replicate.h"
+#include "tui/bgsync.h"
 #include "tui/text.h"
 
 /* Every screen, one entry each: a logout reaches each one's forget(). */
 static const struct tui_screen *const screens[] = {
 	&tui_screen_login,
 	&tui_screen_lock,
+	&tui_screen_enroll,
 	&tui_screen_person,
 	&tui_screen_help,
 };
@@ -53,6 +58,7 @@ static const struct tui_screen *const screens[] = {
 
 static void	redraw(struct tui *);
 static void	arm_session_timer(struct tui *);
+static void	start_sync(struct tui *);
 
 int64_t
 tui_now(void)
@@ -154,32 +160,46 @@ role_label(const char *role)
 	return role;
 }
 
+/* The unsent count and the last sync (0: never) as the status line shows them. */
+static void
+status_set(struct tui *t, long unsent, time_t when)
+{
+	struct tm tm, today;
+	time_t now = time(NULL);
+
+	t->unsent = unsent;
+	t->last_sync[0] = '\0';
+	if (when != 0 && localtime_r(&when, &tm) != NULL &&
+	    localtime_r(&now, &today) != NULL)
+		/* The time alone when it was today, else the date too. */
+		strftime(t->last_sync, sizeof(t->last_sync), tm.tm_yday ==
+		    today.tm_yday && tm.tm_year == today.tm_year ? "%H:%M" :
+		    "%m-%d %H:%M", &tm);
+}
+
 void
 tui_status_refresh(struct tui *t)
 {
 	static const char sql[] =
 	    "SELECT value FROM sync_state WHERE key = 'last_contact'";
 	sqlite3_stmt *stmt;
-	struct tm tm, today;
-	time_t when, now = time(NULL);
+	time_t when = 0;
+	long unsent = -1;
 
-	t->unsent = -1;
-	t->last_sync[0] = '\0';
-	if (t->ws == NULL)
+	if (t->ws == NULL) {
+		status_set(t, -1, 0);
 		return;
-	if (ws_outbox_pending(t->ws->st, &t->unsent, NULL) != 0)
-		t->unsent = -1;
-	if (store_prepare(t->ws->st, sql, &stmt, NULL) != 0)
-		return;
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    store_time_parse((const char *)sqlite3_column_text(stmt, 0),
-	    &when) == 0 && localtime_r(&when, &tm) != NULL &&
-	    localtime_r(&now, &today) != NULL)
-		/* The time alone when it was today, else the date too. */
-		strftime(t->last_sync, sizeof(t->last_sync), tm.tm_yday ==
-		    today.tm_yday && tm.tm_year == today.tm_year ? "%H:%M" :
-		    "%m-%d %H:%M", &tm);
-	store_stmt_done(stmt);
+	}
+	if (ws_outbox_pending(t->ws->st, &unsent, NULL) != 0)
+		unsent = -1;
+	if (store_prepare(t->ws->st, sql, &stmt, NULL) == 0) {
+		if (sqlite3_step(stmt) != SQLITE_ROW ||
+		    store_time_parse((const char *)sqlite3_column_text(stmt, 0),
+		    &when) != 0)
+			when = 0;
+		store_stmt_done(stmt);
+	}
+	status_set(t, unsent, when);
 }
 
 /*
@@ -308,6 +328,13 @@ tui_busy(struct tui *t, const char *msg)
 	redraw(t);
 }
 
+void
+tui_redraw(struct tui *t)
+{
+	if (!t->quit)
+		redraw(t);
+}
+
 static void
 forget_all(struct tui *t)
 {
@@ -367,6 +394,9 @@ tui_audit(struct tui *t, const char *action, const char *object,
 static void
 end_session(struct tui *t)
 {
+	/* First: the sync thread's connection closes before the session's. */
+	bgsync_stop(t->sync);
+	t->sync = NULL;
 	forget_all(t);
 	ws_session_close(t->ws);
 	t->ws = NULL;
@@ -450,7 +480,9 @@ tui_login_done(struct tui *t, struct ws_session *ws)
 	apply(t, &step, now);
 	tui_status_refresh(t);
 	arm_session_timer(t);
-	return tui_switch(t, &tui_screen_person, NULL);
+	rc = tui_switch(t, &tui_screen_person, NULL);
+	start_sync(t);
+	return rc;
 }
 
 int
@@ -535,22 +567,94 @@ stop(struct tui *t, const char *why)
 	g_main_loop_quit(t->loop);
 }
 
+/*
+ * The register has taken the session away (a report of bgsync.h): it
+ * ends at once, in any state, locked included, as stop() ends it, and the
+ * login screen says why. why goes to the audit trail; note is a msgid.
+ */
+static void
+end_revoked(struct tui *t, const char *why, const char *note)
+{
+	struct session_limits limits = t->session.limits;
+	char object[64], outcome[96];
+
+	snprintf(object, sizeof(object), "user:%s", t->ws->user_id);
+	snprintf(outcome, sizeof(outcome), "ok: revoked: %s", why);
+	tui_audit(t, "session.logout", object, outcome);
+	wipe_terminal();
+	end_session(t);
+	session_init(&t->session, &limits, NULL);
+	arm_session_timer(t);
+	tui_switch(t, &tui_screen_login, NULL);
+	tui_message(t, 1, "%s", _(note));
+}
+
+/* A report of the background sync, on the main loop (bgsync.h). */
+static void
+on_sync_report(void *ctx, const struct bgsync_report *r)
+{
+	struct tui *t = ctx;
+	enum tui_net was = t->net;
+
+	if (t->ws == NULL)
+		return;
+	switch (r->outcome) {
+	case BGSYNC_USER_REVOKED:
+		end_revoked(t, "key slot removed at the last sync",
+		    N_("Session ended: your ID was disabled or revoked, or its "
+		    "password changed."));
+		redraw(t);
+		return;
+	case BGSYNC_WS_REVOKED:
+		end_revoked(t, "workstation revoked",
+		    N_("Session ended: the register has revoked this "
+		    "workstation."));
+		redraw(t);
+		return;
+	case BGSYNC_ONLINE:
+		t->net = TUI_NET_ONLINE;
+		break;
+	case BGSYNC_OFFLINE:
+		t->net = TUI_NET_OFFLINE;
+		break;
+	}
+	status_set(t, r->unsent, r->last_contact);
+	/*
+	 * F5's answer; otherwise only a failure that is not the register
+	 * being away (that the status line shows), once, not every interval.
+	 */
+	if (r->requested && r->status == 0)
+		tui_message(t, 0, _("Synchronized: sent %ld, received %ld."),
+		    r->counts.pushed, r->counts.pulled);
+	else if (r->status != 0 && (r->requested ||
+	    (r->status != SESSHU_EIO && was != TUI_NET_OFFLINE)))
+		tui_message(t, 1, _("Synchronization failed: %s"), r->error);
+	redraw(t);
+}
+
+/* Starts the background sync of the session just logged in. */
+static void
+start_sync(struct tui *t)
+{
+	struct sesshu_err err = { 0 };
+
+	if (bgsync_start(&t->sync, t->ws,
+	    bgsync_interval(t->settings.interval_seconds), on_sync_report, t,
+	    &err) != 0)
+		tui_message(t, 1, _("The background sync could not start: %s"),
+		    err.msg);
+}
+
+/* F5: a sync now, by the sync thread; its report gives the result. */
 static void
 sync_now(struct tui *t)
 {
-	struct sesshu_err err = { 0 };
-	struct ws_sync_counts counts = { 0 };
-
-	tui_busy(t, _("Synchronizing with the register..."));
-	if (ws_sync(t->ws, &counts, &err) == 0) {
-		t->net = TUI_NET_ONLINE;
-		tui_message(t, 0, _("Synchronized: sent %ld, received %ld."),
-		    counts.pushed, counts.pulled);
-	} else {
-		t->net = TUI_NET_OFFLINE;
-		tui_message(t, 1, _("Synchronization failed: %s"), err.msg);
-	}
-	tui_status_refresh(t);
+	if (t->sync == NULL)
+		start_sync(t);		/* it syncs as it starts */
+	else
+		bgsync_wake(t->sync);
+	if (t->sync != NULL)
+		tui_message(t, 0, "%s", _("Synchronizing with the register..."));
 }
 
 static void

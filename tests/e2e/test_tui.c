@@ -10,8 +10,11 @@
  *
  * The tests run in order on one tmux pane, as a clerk's day would: each
  * starts where the previous one left the screen. Waits poll capture-pane
- * under a deadline. The idle lock needs [session] idle_timeout_seconds =
- * 30, the least the settings allow, so this takes about 45 seconds.
+ * under a deadline. Logins end with a finger on libfprint's virtual
+ * reader inside sesshu, given by the test (tui_driver.h; the fingerprint
+ * factor itself is test_tui_fingerprint.c's). The idle lock needs
+ * [session] idle_timeout_seconds = 30, the least the settings allow, so
+ * this takes about 45 seconds.
  */
 #define _GNU_SOURCE
 #include <locale.h>
@@ -33,6 +36,7 @@
 #include "sync/account.h"
 #include "testutil.h"
 #include "tui/text.h"
+#include "tui_driver.h"
 
 #define MUNI		"990001"
 #define ADMIN_PW	"correct horse battery staple"
@@ -42,118 +46,13 @@
 static struct world {
 	char			*dir, *pki, *reg_dir, *ws, *city, *conf, *conf_en;
 	char			*sock, *tmux_conf;
+	char			*vdev_dir, *vdev;	/* the virtual reader's socket */
 	struct itest_register	 reg;
 	char			*clerk_code;
 	/* The resident looked up, and what of them must never linger. */
 	char			 atena[11], name[128], kana[128], birth[11];
 	int			 ndoses;
 } W;
-
-static char *env_utf8[] = { "LANG=C.UTF-8", NULL };
-
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);	/* a polling interval, under a deadline */
-}
-
-/* Runs tmux with our socket and the arguments (NULL-terminated). */
-static struct itest_run
-tmux_run(const char *first, ...)
-{
-	char *argv[24] = { (char *)TMUX_BIN, "-S", W.sock, "-f", W.tmux_conf };
-	struct itest_run r;
-	va_list ap;
-	int n = 5;
-
-	argv[n++] = (char *)first;
-	va_start(ap, first);
-	while (n < 23 && (argv[n] = va_arg(ap, char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	itest_run(argv, env_utf8, NULL, 30, &r);
-	return r;
-}
-
-#define TMUX(...) do {							\
-	struct itest_run r_ = tmux_run(__VA_ARGS__, NULL);		\
-	if (!r_.exited || r_.code != 0)					\
-		fail_msg("tmux %s failed: %s", #__VA_ARGS__, r_.out);	\
-	free(r_.out);							\
-} while (0)
-
-/* Keys by tmux's names (Enter, F12, Escape) ... */
-static void
-key(const char *name)
-{
-	TMUX("send-keys", "-t", "main", name);
-}
-
-/* ... and text, typed literally. */
-static void
-type(const char *text)
-{
-	TMUX("send-keys", "-t", "main", "-l", text);
-}
-
-/*
- * The whole pane, history included: the grid in use (the alternate screen
- * while sesshu runs) or, with saved, the normal screen kept beneath it.
- * Caller frees.
- */
-static char *
-capture(const char *target, int saved)
-{
-	struct itest_run r = saved ?
-	    tmux_run("capture-pane", "-p", "-a", "-S", "-", "-E", "-", "-t",
-	    target, NULL) :
-	    tmux_run("capture-pane", "-p", "-S", "-", "-E", "-", "-t", target,
-	    NULL);
-
-	if (!r.exited || r.code != 0) {
-		free(r.out);
-		return NULL;
-	}
-	return r.out;
-}
-
-/* Polls the pane until it shows text (or, with gone, no longer does). */
-static char *
-wait_screen(const char *target, const char *text, int gone, double seconds)
-{
-	double deadline = now_s() + seconds;
-	char *s = NULL;
-
-	for (;;) {
-		free(s);
-		if ((s = capture(target, 0)) == NULL)
-			s = strdup("(no pane)");
-		if ((strstr(s, text) != NULL) != gone)
-			return s;
-		if (now_s() > deadline)
-			break;
-		pause_ms(50);
-	}
-	fail_msg("after %.0f s the screen %s \"%s\":\n%s", seconds,
-	    gone ? "still shows" : "does not show", text, s);
-	return NULL;
-}
-
-#define WAIT(text)	free(wait_screen("main", (text), 0, 15))
-#define WAIT_GONE(text)	free(wait_screen("main", (text), 1, 15))
 
 /* Fails when s holds any of the resident's identifying data. */
 static void
@@ -258,6 +157,7 @@ setup_world(void **state)
 	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", "200",
 	    "--seed", "4", "--out", NULL, NULL };
 	char *out, *code, *secrets, *csv, *cert, *key_, *ca;
+	char vdev_dir[] = "/tmp/sfp-XXXXXX";
 
 	(void)state;
 	setlocale(LC_ALL, "C.UTF-8");
@@ -270,6 +170,12 @@ setup_world(void **state)
 	W.conf_en = itest_path(W.dir, "sesshu-en.conf");
 	W.sock = itest_path(W.dir, "tmux.sock");
 	W.tmux_conf = itest_path(W.dir, "tmux.conf");
+	/* sun_path holds 108 bytes: the build tree may be deeper than that. */
+	if (mkdtemp(vdev_dir) == NULL)
+		return -1;
+	W.vdev_dir = strdup(vdev_dir);
+	W.vdev = itest_path(W.vdev_dir, "vd");
+	tui_driver_init(W.sock, W.tmux_conf);
 	argv_pki[2] = W.pki;
 	free(itest_ok(argv_pki, NULL));
 	argv_gen[6] = W.city;
@@ -333,9 +239,13 @@ teardown_world(void **state)
 	(void)state;
 	free(tmux_run("kill-server", NULL).out);
 	itest_register_stop(&W.reg, SIGTERM);
-	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL)
+	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
 		tu_rm_rf(W.dir);
+		tu_rm_rf(W.vdev_dir);
+	}
 	free(W.dir);
+	free(W.vdev_dir);
+	free(W.vdev);
 	free(W.pki);
 	free(W.reg_dir);
 	free(W.ws);
@@ -369,7 +279,10 @@ test_tui_first_login_online_sets_a_new_password(void **state)
 	WAIT("新しいパスワード(確認)");
 	type(CLERK_PW);
 	key("Enter");
-	s = wait_screen("main", "宛名番号照会", 0, 20);
+	enroll_finger(W.vdev, "clerk01-finger");
+	WAIT("宛名番号照会");
+	/* The new print is pushed to the register by the background sync. */
+	s = wait_screen("main", "未送信 0件", 0, 20);
 	/* The status line: user, role, workstation, online, unsent, last sync. */
 	assert_non_null(strstr(s, "clerk01 (入力担当)"));
 	assert_non_null(strstr(s, "ws-001"));
@@ -557,6 +470,7 @@ test_tui_another_user_ends_the_session(void **state)
 	free(s);
 	type(ADMIN_PW);
 	key("Enter");
+	enroll_finger(W.vdev, "admin01-finger");
 	s = wait_screen("main", "admin01 (情報管理者)", 0, 15);
 	assert_null(strstr(s, W.name));	/* the clerk's lookup is gone */
 	free(s);
@@ -575,19 +489,20 @@ test_tui_wrong_password_says_nothing_of_which_factor(void **state)
 	WAIT("パスワード");
 	type("wrong password");
 	key("Enter");
-	s = wait_screen("main", "利用者IDまたはパスワードが正しくありません。", 0, 15);
+	s = wait_screen("main", "利用者ID、パスワードまたは指紋が正しくありません。",
+	    0, 15);
 	free(s);
 	/* An unknown user gets the very same message. */
 	key("Escape");
-	WAIT_GONE("利用者IDまたはパスワードが正しくありません。");
+	WAIT_GONE("利用者ID、パスワードまたは指紋が正しくありません。");
 	type("nobody99");
 	key("Enter");
 	WAIT("パスワード");
 	type("wrong password");
 	key("Enter");
-	WAIT("利用者IDまたはパスワードが正しくありません。");
+	WAIT("利用者ID、パスワードまたは指紋が正しくありません。");
 	key("Escape");
-	WAIT_GONE("利用者IDまたはパスワードが正しくありません。");
+	WAIT_GONE("利用者ID、パスワードまたは指紋が正しくありません。");
 }
 
 static void
@@ -601,25 +516,13 @@ test_tui_small_terminal_asks_to_be_enlarged(void **state)
 	WAIT_GONE("広げてください");
 }
 
-/*
- * Waits for the program in the pane to end; its exit status, which the
- * pane's shell wrote to DIR/<target>.status (tmux 3.3 does not always
- * report #{pane_dead_status}).
- */
+/* Waits for sesshu in the pane to end; its exit status. */
 static int
 exit_status(const char *target)
 {
-	double deadline = now_s() + 15;
-	char *path = itest_spr("%s/%s.status", W.dir, target), *text;
-	size_t len;
-	int status = -1;
+	char *path = itest_spr("%s/%s.status", W.dir, target);
+	int status = pane_exit_status(path, target);
 
-	while ((text = (char *)tu_read_file(path, &len)) == NULL &&
-	    now_s() < deadline)
-		pause_ms(50);
-	if (text == NULL || sscanf(text, "%d", &status) != 1)
-		fail_msg("sesshu in %s did not exit", target);
-	free(text);
 	free(path);
 	return status;
 }
@@ -628,9 +531,10 @@ exit_status(const char *target)
 static char *
 pane_command(const char *target, const char *lang, const char *conf)
 {
-	return itest_spr("env -u LC_ALL -u LANGUAGE LANG=%s %s --state %s --config %s; "
-	    "echo $? > %s/%s.status", lang, SESSHU_BIN, W.ws, conf, W.dir,
-	    target);
+	return itest_spr("env -u LC_ALL -u LANGUAGE LANG=%s "
+	    "FP_DRIVERS_WHITELIST=virtual_device FP_VIRTUAL_DEVICE=%s %s "
+	    "--state %s --config %s; echo $? > %s/%s.status", lang, W.vdev,
+	    SESSHU_BIN, W.ws, conf, W.dir, target);
 }
 
 static void
@@ -645,6 +549,7 @@ test_tui_quit_leaves_nothing_behind(void **state)
 	WAIT("パスワード");
 	type(CLERK_PW);
 	key("Enter");
+	finger(W.vdev, "clerk01-finger");
 	WAIT("宛名番号照会");
 	type(W.atena);
 	key("Enter");

@@ -3,8 +3,9 @@
  * before any byte is sent (a URL that is not https or carries a password,
  * a missing CA, certificate or key file, a bad path or body), reports a
  * closed port and a silent one quickly with a message naming the URL and
- * never the body, ignores proxies from the environment, and turns the
- * register's error answers into status codes (docs/PROTOCOL.md).
+ * never the body, ignores proxies from the environment, turns the
+ * register's error answers into status codes (docs/PROTOCOL.md), and lets
+ * another thread cut a waiting request short (the background sync's stop).
  *
  * No server is started: TLS with the real register is an integration
  * test. The "closed" port is a bound socket that does not listen (the
@@ -27,6 +28,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <glib.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -337,6 +339,83 @@ test_http_silent_port_times_out_naming_the_limit(void **state)
 }
 
 static void
+test_http_cancel_flag_set_refuses_before_connecting(void **state)
+{
+	struct fx *fx = *state;
+	struct sesshu_err err = { 0 };
+	struct sync_http *h;
+	json_t *body = hello_body(), *resp;
+	char url[64];
+	long status, t0;
+	int s, port, cancel = 1;
+
+	s = local_socket(1, &port);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d", port);
+	fx->cfg.url = url;
+	fx->cfg.connect_timeout_ms = 300;
+	assert_int_equal(sync_http_new(&h, &fx->cfg, &err), 0);
+	sync_http_set_cancel(h, &cancel);
+	t0 = now_ms();
+	assert_int_equal(sync_http_post(h, "/v1/hello", body, &status, &resp,
+	    &err), SESSHU_ECANCELED);
+	assert_true(now_ms() - t0 < 250);
+	assert_non_null(strstr(err.msg, "was cancelled"));
+	assert_null(resp);
+	/* Removed, the flag no longer counts: the silent port times out. */
+	sync_http_set_cancel(h, NULL);
+	assert_int_equal(sync_http_post(h, "/v1/hello", body, &status, &resp,
+	    &err), SESSHU_EIO);
+	assert_non_null(strstr(err.msg, "timed out after 0.3 s"));
+	json_decref(body);
+	sync_http_free(h);
+	close(s);
+}
+
+/* Sets the flag a moment after the request started waiting. */
+static gpointer
+cancel_later(gpointer flag)
+{
+	g_usleep(300 * 1000);	/* the request is connecting by now */
+	g_atomic_int_set((int *)flag, 1);
+	return NULL;
+}
+
+static void
+test_http_cancel_cuts_a_waiting_request_short(void **state)
+{
+	struct fx *fx = *state;
+	struct sesshu_err err = { 0 };
+	struct sync_http *h;
+	json_t *body = hello_body(), *resp;
+	GThread *th;
+	char url[64];
+	long status, t0, took;
+	int s, port, cancel = 0;
+
+	/* Listening, never accepting: TLS would wait the full 10 s. */
+	s = local_socket(1, &port);
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d", port);
+	fx->cfg.url = url;
+	assert_int_equal(sync_http_new(&h, &fx->cfg, &err), 0);
+	sync_http_set_cancel(h, &cancel);
+	t0 = now_ms();
+	th = g_thread_new("cancel", cancel_later, &cancel);
+	assert_int_equal(sync_http_post(h, "/v1/hello", body, &status, &resp,
+	    &err), SESSHU_ECANCELED);
+	took = now_ms() - t0;
+	g_thread_join(th);
+	assert_true(took >= 250);
+	assert_true(took < 3000);
+	assert_non_null(strstr(err.msg, url));
+	assert_null(strstr(err.msg, BODY_SECRET));
+	assert_int_equal(status, 0);
+	assert_null(resp);
+	json_decref(body);
+	sync_http_free(h);
+	close(s);
+}
+
+static void
 test_http_ignores_proxies_from_the_environment(void **state)
 {
 	struct fx *fx = *state;
@@ -544,6 +623,8 @@ main(void)
 		T(test_http_refuses_bad_paths_and_bodies_before_sending),
 		T(test_http_closed_port_is_cannot_reach_quickly),
 		T(test_http_silent_port_times_out_naming_the_limit),
+		T(test_http_cancel_flag_set_refuses_before_connecting),
+		T(test_http_cancel_cuts_a_waiting_request_short),
 		T(test_http_ignores_proxies_from_the_environment),
 		T(test_http_unusable_certificate_is_named),
 		T(test_http_unusable_ca_file_is_named),
