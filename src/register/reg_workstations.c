@@ -21,23 +21,6 @@ check_ws_id(const char *id, struct sesshu_err *err)
 	return 0;
 }
 
-static int
-run(struct reg *reg, const char *sql, const char *a, const char *b,
-    const char *what, struct sesshu_err *err)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
-	if (b != NULL)
-		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(stmt);
-	return store_check(reg->st, rc, what, err);
-}
-
 /* Runs one change and its audit entry in a transaction of their own. */
 static int
 change_and_audit(struct reg *reg, const char *sql, const char *ws_id,
@@ -51,7 +34,7 @@ change_and_audit(struct reg *reg, const char *sql, const char *ws_id,
 	snprintf(object, sizeof(object), "workstation:%s", ws_id);
 	if ((rc = store_begin(reg->st, err)) != 0)
 		return rc;
-	if ((rc = run(reg, sql, ws_id, now, what, err)) == 0 &&
+	if ((rc = store_run_text(reg->st, sql, ws_id, now, what, err)) == 0 &&
 	    (rc = reg_audit(reg, actor, REG_ACTOR, action, object, "ok", err)) == 0)
 		return store_commit(reg->st, err);
 	store_rollback(reg->st);
@@ -197,5 +180,5 @@ reg_ws_touch(struct reg *reg, const char *ws_id, struct sesshu_err *err)
 	char now[STORE_TIME_LEN];
 
 	store_now_utc(now, sizeof(now));
-	return run(reg, sql, ws_id, now, "recording contact", err);
+	return store_run_text(reg->st, sql, ws_id, now, "recording contact", err);
 }

@@ -328,6 +328,23 @@ store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
 	return 0;
 }
 
+int
+store_run_text(struct store *st, const char *sql, const char *a, const char *b,
+    const char *what, struct sesshu_err *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+	if (b != NULL)
+		sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	return store_check(st, rc, what, err);
+}
+
 void
 store_stmt_done(sqlite3_stmt *stmt)
 {

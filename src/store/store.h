@@ -82,6 +82,14 @@ int	store_check(struct store *st, int sqlite_rc, const char *what,
 int	store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
 	    struct sesshu_err *err);
 
+/*
+ * Runs a cached statement (sql a literal, as for store_prepare) that takes
+ * up to two text parameters (b may be NULL) and returns no rows; what
+ * names it in messages.
+ */
+int	store_run_text(struct store *st, const char *sql, const char *a,
+	    const char *b, const char *what, struct sesshu_err *err);
+
 /* Resets a cached statement and clears its bindings. */
 void	store_stmt_done(sqlite3_stmt *stmt);
 

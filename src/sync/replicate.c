@@ -69,16 +69,8 @@ set_state(struct store *st, const char *key, const char *value,
 {
 	static const char sql[] =
 	    "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)";
-	sqlite3_stmt *stmt;
-	int rc;
 
-	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(stmt);
-	return store_check(st, rc, "writing the sync state", err);
+	return store_run_text(st, sql, key, value, "writing the sync state", err);
 }
 
 static long long
