@@ -220,15 +220,34 @@ exec_enroll(int argc, char **argv)
 		return cli_fail(&cli_cmd_enroll, "%s", err.msg);
 	rc = ws_login_with_settings(state, user, &settings, cli_ask, secrets,
 	    &s, &err);
-	secret_source_close(secrets);
-	if (rc != 0)
+	if (rc != 0) {
+		secret_source_close(secrets);
 		return cli_fail(&cli_cmd_enroll, "%s", err.msg);
+	}
 
 	if (fingerprint_open(&run.r, driver, &err) != 0) {
 		audit_failure(s, "no reader");
+		secret_source_close(secrets);
 		ws_session_close(s);
 		return cli_fail(&cli_cmd_enroll, "%s", err.msg);
 	}
+	/*
+	 * Without a password the register has just checked (a first login
+	 * here), the register must check it now: ask for it again. After the
+	 * reader, so that nobody types a password twice for a missing reader.
+	 */
+	if (!ws_enrollment_allowed(s)) {
+		fprintf(stderr, "a new enrollment needs the register to check the "
+		    "password of %s: asking for it again\n", user);
+		if ((rc = ws_enrollment_confirm_online(s, cli_ask, secrets,
+		    &err)) != 0) {
+			fingerprint_close(run.r);
+			secret_source_close(secrets);
+			ws_session_close(s);
+			return cli_fail(&cli_cmd_enroll, "%s", err.msg);
+		}
+	}
+	secret_source_close(secrets);
 	snprintf(reader_driver, sizeof(reader_driver), "%s",
 	    fingerprint_reader_driver(run.r));
 	snprintf(reader_name, sizeof(reader_name), "%s",

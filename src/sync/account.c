@@ -768,6 +768,75 @@ absolute_path(const char *path, const char *what, char *out, size_t size,
 	return rc;
 }
 
+void
+ws_enrollment_key(const char *user_id, char *buf, size_t size)
+{
+	snprintf(buf, size, "enroll:%s", user_id);
+}
+
+/* Records that the register has just checked this user's password here. */
+static int
+allow_enrollment(struct ws_session *s, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)";
+	char key[64], now[STORE_TIME_LEN];
+
+	ws_enrollment_key(s->user_id, key, sizeof(key));
+	store_now_utc(now, sizeof(now));
+	return store_run_text(s->st, sql, key, now, "allowing an enrollment", err);
+}
+
+int
+ws_enrollment_allowed(struct ws_session *s)
+{
+	static const char sql[] = "SELECT 1 FROM sync_state WHERE key = ?";
+	sqlite3_stmt *stmt;
+	char key[64];
+	int found;
+
+	if (s->online_login)
+		return 1;
+	ws_enrollment_key(s->user_id, key, sizeof(key));
+	if (store_prepare(s->st, sql, &stmt, NULL) != 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	return found;
+}
+
+int
+ws_enrollment_confirm_online(struct ws_session *s, ws_ask_fn ask, void *ask_ctx,
+    struct sesshu_err *err)
+{
+	struct secbuf password = { NULL, 0 };
+	struct sync_http *http;
+	json_t *base, *resp = NULL;
+	char object[64];
+	int rc;
+
+	snprintf(object, sizeof(object), "user:%s", s->user_id);
+	if ((rc = ws_session_http(s, &http, err)) != 0)
+		return rc;
+	if ((base = json_pack("{s:s, s:s}", "municipality", s->cfg.municipality,
+	    "user_id", s->user_id)) == NULL)
+		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	rc = authenticate(http, "/v1/login", base, NULL, NULL, ask, ask_ctx, &resp,
+	    &password, err);
+	json_decref(base);
+	secbuf_release(&password);
+	if (resp != NULL) {
+		wipe_member(resp, "master_key");
+		json_decref(resp);
+	}
+	if (rc == 0)
+		rc = allow_enrollment(s, err);
+	(void)ws_audit(s, "enrollment.confirm", object, rc == 0 ? "ok: the "
+	    "register checked the password" : "refused", NULL);
+	return rc;
+}
+
 int
 ws_provision(const struct ws_provision_args *a, ws_ask_fn ask, void *ask_ctx,
     struct ws_session **out, struct sesshu_err *err)
@@ -829,6 +898,7 @@ ws_provision(const struct ws_provision_args *a, ws_ask_fn ask, void *ask_ctx,
 	    (rc = ws_config_save(a->state_dir, &s->cfg, err)) != 0 ||
 	    (rc = remember_user(s, json_object_get(resp, "user"), err)) != 0 ||
 	    (rc = note_contact(s, err)) != 0 ||
+	    (rc = allow_enrollment(s, err)) != 0 ||
 	    (rc = ws_audit(s, "workstation.provision", s->cfg.url, "ok", err)) != 0)
 		goto fail;
 	snprintf(path, sizeof(path), "user:%s", a->user_id);
@@ -981,7 +1051,8 @@ ws_login_with_settings(const char *state_dir, const char *user_id,
 		goto out;
 	if (user != NULL) {
 		if ((rc = remember_user(s, user, err)) != 0 ||
-		    (rc = note_contact(s, err)) != 0)
+		    (rc = note_contact(s, err)) != 0 ||
+		    (rc = allow_enrollment(s, err)) != 0)
 			goto out;
 	} else if ((rc = role_from_cache(s)) != 0 ||
 	    (rc = check_contact(s, settings, object, err)) != 0 ||

@@ -120,6 +120,26 @@ int	ws_login(const char *state_dir, const char *user_id, ws_ask_fn ask,
 int	ws_login_factor_failed(struct ws_session *s,
 	    const struct ws_settings *settings, struct sesshu_err *err);
 
+/*
+ * Enrolling a first print on this workstation needs a password that the
+ * register has just checked: otherwise anyone who learnt a password could
+ * enroll their own finger offline. A first (online) login here and
+ * provisioning record that the user may enroll; ws_fingerprint_save()
+ * consumes that in the same transaction as the print.
+ */
+int	ws_enrollment_allowed(struct ws_session *s);
+
+/*
+ * Has the register check the user's password again now (/v1/login, asked
+ * through ask) and, when it is right, allows one enrollment. For an
+ * administrator enrolling a user's new kind of reader (`sesshu enroll`).
+ */
+int	ws_enrollment_confirm_online(struct ws_session *s, ws_ask_fn ask,
+	    void *ask_ctx, struct sesshu_err *err);
+
+/* The sync_state key that holds user_id's permission to enroll. */
+void	ws_enrollment_key(const char *user_id, char *buf, size_t size);
+
 /* The session's HTTP client, created on first use. */
 int	ws_session_http(struct ws_session *s, struct sync_http **out,
 	    struct sesshu_err *err);

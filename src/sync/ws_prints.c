@@ -18,7 +18,8 @@ ws_fingerprint_save(struct ws_session *s, const char *user_id,
     enum fingerprint_finger finger, const char *driver,
     const struct fingerprint_blob *print, struct sesshu_err *err)
 {
-	char print_id[200], now[STORE_TIME_LEN], object[64], *b64;
+	static const char forget_sql[] = "DELETE FROM sync_state WHERE key = ?";
+	char print_id[200], now[STORE_TIME_LEN], object[64], key[64], *b64;
 	json_t *fp = NULL, *change = NULL;
 	size_t b64size;
 	int rc;
@@ -46,7 +47,11 @@ ws_fingerprint_save(struct ws_session *s, const char *user_id,
 	if ((rc = entity_check(entity_find("fingerprint"), fp, "fingerprint",
 	    err)) != 0 || (rc = store_begin(s->st, err)) != 0)
 		goto out;
+	ws_enrollment_key(user_id, key, sizeof(key));
 	if ((rc = entity_upsert(s->st, entity_find("fingerprint"), fp, err)) == 0 &&
+	    /* The permission to enroll is used up (account.h). */
+	    (rc = store_run_text(s->st, forget_sql, key, NULL,
+	    "using up an enrollment", err)) == 0 &&
 	    (rc = ws_outbox_add(s->st, "fingerprint", change, err)) == 0 &&
 	    (rc = ws_audit(s, "fingerprint.enroll", object, "ok", err)) == 0)
 		rc = store_commit(s->st, err);

@@ -263,6 +263,19 @@ second_factor(struct tui *t, struct ws_session *ws)
 		tui_message(t, 0, "%s", "");
 		return;
 	}
+	if (rc == SESSHU_ENOTFOUND && n == 0 && !ws_enrollment_allowed(ws)) {
+		/* No print, and no password the register has just checked. */
+		tui_fp_audit(t, ws, "login.fingerprint", "refused: no print enrolled "
+		    "for this reader, and enrolment needs a password checked by the "
+		    "register");
+		tui_fp_close(t);
+		ws_session_close(ws);
+		L.step = L_PASSWORD;
+		tui_message(t, 1, "%s", _("No fingerprint of yours is enrolled for "
+		    "this reader, and it can be enrolled only when the register "
+		    "checks your password: ask an IS administrator."));
+		return;
+	}
 	if (rc == SESSHU_ENOTFOUND && n == 0) {
 		/* The first login with this kind of reader: enroll (it takes ws). */
 		tui_field_clear(&L.user);

@@ -481,6 +481,10 @@ tui_login_done(struct tui *t, struct ws_session *ws)
 	tui_status_refresh(t);
 	arm_session_timer(t);
 	rc = tui_switch(t, &tui_screen_person, NULL);
+	/* Shown at every login in the last days (C3); enforced when it is due. */
+	if (rc == 0 && ws->password_expires_soon)
+		tui_message(t, 0, _("Your password expires on %.10s. After that "
+		    "date a login asks you for a new one."), ws->password_expires_at);
 	start_sync(t);
 	return rc;
 }

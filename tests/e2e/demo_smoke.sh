@@ -112,6 +112,8 @@ echo "sync as clerk01 with a wrong password: $out"
 [ "$rc" -eq 1 ] || fail "a wrong password gave exit $rc, not 1"
 
 # 4. sesshu enroll's refusals: no reader, an unknown finger, no finger.
+# clerk01 has enrolled already: a new enrollment has the register check the
+# password again, so it is given twice.
 enroll_as_clerk() {	# enroll_as_clerk ENV... -- ARGS...: sets rc and out
 	local envs=()
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
@@ -119,7 +121,8 @@ enroll_as_clerk() {	# enroll_as_clerk ENV... -- ARGS...: sets rc and out
 	rc=0
 	out=$(env "${envs[@]}" "$SESSHU_BIN" enroll --state "$demo/ws" \
 	    --user clerk01 --password-fd 3 "$@" \
-	    3< <(printf '%s\n' "${PASSWORD[clerk01]}") 2>&1) || rc=$?
+	    3< <(printf '%s\n%s\n' "${PASSWORD[clerk01]}" "${PASSWORD[clerk01]}") \
+	    2>&1) || rc=$?
 	echo "enroll $*: exit $rc: $out"
 }
 enroll_as_clerk -u FP_VIRTUAL_DEVICE FP_DRIVERS_WHITELIST=virtual_device -- \

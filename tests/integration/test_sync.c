@@ -870,9 +870,19 @@ test_sync_print_enrolled_on_one_workstation_verifies_on_another(void **state)
 	    &print, &err) != 0)
 		fail_msg("enroll: %s", err.msg);
 	s = login(C.ws1, "admin01", ADMIN_PW);
+	/* Provisioning allowed one enrollment; saving the print uses it up. */
+	assert_true(ws_enrollment_allowed(s));
 	if (ws_fingerprint_save(s, "admin01", FINGER_RIGHT_INDEX,
 	    fingerprint_reader_driver(r), &print, &err) != 0)
 		fail_msg("save: %s", err.msg);
+	assert_false(ws_enrollment_allowed(s));
+	/* Another needs the register to check the password again. */
+	assert_int_equal(ws_enrollment_confirm_online(s, ask_fixed,
+	    "not the password", &err), SESSHU_EAUTH);
+	assert_false(ws_enrollment_allowed(s));
+	assert_int_equal(ws_enrollment_confirm_online(s, ask_fixed,
+	    (void *)ADMIN_PW, &err), 0);
+	assert_true(ws_enrollment_allowed(s));
 	ws_session_close(s);
 	fingerprint_blob_clear(&print);
 
