@@ -887,6 +887,23 @@ start_curses(SCREEN **scr, struct sesshu_err *err)
 	return 0;
 }
 
+/*
+ * While the screen is ours, nothing else may write to the terminal: a
+ * library's warning (libfprint logs through GLib) would scribble over the
+ * screen, and could outlive a screen lock. Messages are dropped; errors
+ * that matter reach the user through the screens' own messages.
+ */
+static GLogWriterOutput
+quiet_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n,
+    gpointer data)
+{
+	(void)level;
+	(void)fields;
+	(void)n;
+	(void)data;
+	return G_LOG_WRITER_HANDLED;
+}
+
 int
 tui_run(const struct tui_options *opt, struct sesshu_err *err)
 {
@@ -910,6 +927,7 @@ tui_run(const struct tui_options *opt, struct sesshu_err *err)
 		return rc;
 	tui_i18n_init(t.settings.language);
 
+	g_log_set_writer_func(quiet_log_writer, NULL, NULL);
 	t.loop = g_main_loop_new(NULL, FALSE);
 	/* Before newterm(): curses then leaves SIGWINCH to GLib. */
 	sources[n++] = g_unix_signal_add(SIGWINCH, on_winch, &t);
