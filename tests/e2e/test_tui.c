@@ -44,11 +44,9 @@
 #define IDLE_SECONDS	30
 
 static struct world {
-	char			*dir, *pki, *reg_dir, *ws, *city, *conf, *conf_en;
-	char			*sock, *tmux_conf;
+	struct tui_world	 w;		/* tui_driver.h */
+	char			*conf_en;
 	char			*vdev_dir, *vdev;	/* the virtual reader's socket */
-	struct itest_register	 reg;
-	char			*clerk_code;
 	/* The resident looked up, and what of them must never linger. */
 	char			 atena[11], name[128], kana[128], birth[11];
 	int			 ndoses;
@@ -101,8 +99,8 @@ csv_field(const char *line, int i, char *out, size_t size)
 static void
 pick_resident(void)
 {
-	char *records = itest_path(W.city, "records.csv");
-	char *residents = itest_path(W.city, "residents.csv");
+	char *records = itest_path(W.w.city, "records.csv");
+	char *residents = itest_path(W.w.city, "residents.csv");
 	char *text, *line, *save, atena[11], prev[11] = "";
 	size_t len;
 	int n = 0;
@@ -153,81 +151,32 @@ static char	*pane_command(const char *, const char *, const char *);
 static int
 setup_world(void **state)
 {
-	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
-	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", "200",
-	    "--seed", "4", "--out", NULL, NULL };
-	char *out, *code, *secrets, *csv, *cert, *key_, *ca;
-	char vdev_dir[] = "/tmp/sfp-XXXXXX";
+	char *out;
 
 	(void)state;
 	setlocale(LC_ALL, "C.UTF-8");
-	W.dir = tu_mkdtemp("tui");
-	W.pki = itest_path(W.dir, "pki");
-	W.reg_dir = itest_path(W.dir, "register");
-	W.ws = itest_path(W.dir, "ws");
-	W.city = itest_path(W.dir, "city");
-	W.conf = itest_path(W.dir, "sesshu.conf");
-	W.conf_en = itest_path(W.dir, "sesshu-en.conf");
-	W.sock = itest_path(W.dir, "tmux.sock");
-	W.tmux_conf = itest_path(W.dir, "tmux.conf");
-	/* sun_path holds 108 bytes: the build tree may be deeper than that. */
-	if (mkdtemp(vdev_dir) == NULL)
-		return -1;
-	W.vdev_dir = strdup(vdev_dir);
-	W.vdev = itest_path(W.vdev_dir, "vd");
-	tui_driver_init(W.sock, W.tmux_conf);
-	argv_pki[2] = W.pki;
-	free(itest_ok(argv_pki, NULL));
-	argv_gen[6] = W.city;
-	free(itest_ok(argv_gen, NULL));
-	free(itest_admin("init", "--data", W.reg_dir, "--municipality", MUNI,
-	    "--synthetic", NULL));
-	csv = itest_path(W.city, "residents.csv");
-	free(itest_admin("import-residents", "--data", W.reg_dir, "--today",
-	    "2026-04-01", csv, NULL));
-	free(csv);
-	csv = itest_path(W.city, "records.csv");
-	free(itest_admin("import-records", "--data", W.reg_dir, "--today",
-	    "2026-04-01", csv, NULL));
-	free(csv);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "admin01",
-	    "--name", "情報 管理", "--role", "is-admin", NULL);
-	code = itest_last_line_dup(out);
-	free(out);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk01",
-	    "--name", "窓口 一郎", "--role", "clerk", NULL);
-	W.clerk_code = itest_last_line_dup(out);
-	free(out);
-	free(itest_admin("workstation", "add", "--data", W.reg_dir, "--id", "ws-001",
-	    NULL));
-	if (itest_register_start(&W.reg, W.reg_dir, W.pki, "register", 0, NULL,
-	    NULL) != 0)
-		return -1;
-	cert = itest_spr("%s/ws-001.crt", W.pki);
-	key_ = itest_spr("%s/ws-001.key", W.pki);
-	ca = itest_spr("%s/ca.crt", W.pki);
-	secrets = itest_spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
 	{
-		char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", W.ws,
-		    "--register", W.reg.url, "--ca", ca, "--cert", cert, "--key",
-		    key_, "--user", "admin01", "--password-fd", "3", NULL };
+		static const struct tui_world_spec spec = {
+			.tag = "tui", .residents = "200", .seed = "4",
+			.with_records = 1, .admin_pw = ADMIN_PW,
+			.clerks = {
+			{ "clerk01", "窓口 一郎" },
+			},
+		};
 
-		free(itest_ok(argv, secrets));
+		if (tui_world_create(&W.w, &spec) != 0)
+			return -1;
 	}
-	free(secrets);
-	free(code);
-	free(cert);
-	free(key_);
-	free(ca);
+	W.conf_en = itest_path(W.w.dir, "sesshu-en.conf");
 	pick_resident();
 
-	write_text(W.conf, "[session]\nidle_timeout_seconds = 30\n"
+	write_text(W.w.conf, "[session]\nidle_timeout_seconds = 30\n"
 	    "lock_logout_seconds = 600\nunlock_with = password\n");
 	write_text(W.conf_en, "[display]\nlanguage = en\n");
 	/* remain-on-exit: the pane outlives sesshu, to be read after it. */
-	write_text(W.tmux_conf, "set -g remain-on-exit on\n"
+	write_text(W.w.tmux_conf, "set -g remain-on-exit on\n"
 	    "set -g history-limit 10000\nset -g default-terminal screen\n");
-	out = pane_command("main", "C.UTF-8", W.conf);
+	out = pane_command("main", "C.UTF-8", W.w.conf);
 	TMUX("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", out);
 	free(out);
 	return 0;
@@ -238,23 +187,8 @@ teardown_world(void **state)
 {
 	(void)state;
 	free(tmux_run("kill-server", NULL).out);
-	itest_register_stop(&W.reg, SIGTERM);
-	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
-		tu_rm_rf(W.dir);
-		tu_rm_rf(W.vdev_dir);
-	}
-	free(W.dir);
-	free(W.vdev_dir);
-	free(W.vdev);
-	free(W.pki);
-	free(W.reg_dir);
-	free(W.ws);
-	free(W.city);
-	free(W.conf);
+	tui_world_destroy(&W.w);
 	free(W.conf_en);
-	free(W.sock);
-	free(W.tmux_conf);
-	free(W.clerk_code);
 	return 0;
 }
 
@@ -268,7 +202,7 @@ test_tui_first_login_online_sets_a_new_password(void **state)
 	type("clerk01");
 	key("Enter");
 	WAIT("パスワード");
-	type(W.clerk_code);
+	type(W.w.codes[0]);
 	key("Enter");
 	/* The register's reason, then a new password twice. */
 	s = wait_screen("main", "新しいパスワード", 0, 20);
@@ -279,7 +213,7 @@ test_tui_first_login_online_sets_a_new_password(void **state)
 	WAIT("新しいパスワード(確認)");
 	type(CLERK_PW);
 	key("Enter");
-	enroll_finger(W.vdev, "clerk01-finger");
+	enroll_finger(W.w.vdev, "clerk01-finger");
 	WAIT("宛名番号照会");
 	/* The new print is pushed to the register by the background sync. */
 	s = wait_screen("main", "未送信 0件", 0, 20);
@@ -470,7 +404,7 @@ test_tui_another_user_ends_the_session(void **state)
 	free(s);
 	type(ADMIN_PW);
 	key("Enter");
-	enroll_finger(W.vdev, "admin01-finger");
+	enroll_finger(W.w.vdev, "admin01-finger");
 	s = wait_screen("main", "admin01 (情報管理者)", 0, 15);
 	assert_null(strstr(s, W.name));	/* the clerk's lookup is gone */
 	free(s);
@@ -520,7 +454,7 @@ test_tui_small_terminal_asks_to_be_enlarged(void **state)
 static int
 exit_status(const char *target)
 {
-	char *path = itest_spr("%s/%s.status", W.dir, target);
+	char *path = itest_spr("%s/%s.status", W.w.dir, target);
 	int status = pane_exit_status(path, target);
 
 	free(path);
@@ -533,8 +467,8 @@ pane_command(const char *target, const char *lang, const char *conf)
 {
 	return itest_spr("env -u LC_ALL -u LANGUAGE LANG=%s "
 	    "FP_DRIVERS_WHITELIST=virtual_device FP_VIRTUAL_DEVICE=%s %s "
-	    "--state %s --config %s; echo $? > %s/%s.status", lang, W.vdev,
-	    SESSHU_BIN, W.ws, conf, W.dir, target);
+	    "--state %s --config %s; echo $? > %s/%s.status", lang, W.w.vdev,
+	    SESSHU_BIN, W.w.ws, conf, W.w.dir, target);
 }
 
 static void
@@ -549,7 +483,7 @@ test_tui_quit_leaves_nothing_behind(void **state)
 	WAIT("パスワード");
 	type(CLERK_PW);
 	key("Enter");
-	finger(W.vdev, "clerk01-finger");
+	finger(W.w.vdev, "clerk01-finger");
 	WAIT("宛名番号照会");
 	type(W.atena);
 	key("Enter");
@@ -594,7 +528,7 @@ test_tui_audit_trail_records_the_session(void **state)
 	char want[128];
 
 	(void)state;
-	if (ws_login(W.ws, "clerk01", ask_clerk_password, NULL, &s, &err) != 0)
+	if (ws_login(W.w.ws, "clerk01", ask_clerk_password, NULL, &s, &err) != 0)
 		fail_msg("ws_login: %s", err.msg);
 	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), "SELECT action, "
 	    "object, outcome FROM audit_log ORDER BY seq", -1, &stmt, NULL),

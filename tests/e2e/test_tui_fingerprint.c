@@ -54,10 +54,8 @@
 #define LOCKED		"ロック中 - clerk01 - 指紋リーダーに指を置くとロックを解除します。"
 
 static struct world {
-	char			*dir, *pki, *reg_dir, *ws, *conf, *sock, *tmux_conf;
-	char			*vdev_dir, *vdev;
-	struct itest_register	 reg;
-	char			*clerk_code;
+	struct tui_world	 w;		/* tui_driver.h */
+
 } W;
 
 static void
@@ -79,8 +77,8 @@ pane_command(const char *target, const char *vdev)
 
 	cmd = itest_spr("env -u LC_ALL -u LANGUAGE -u FP_VIRTUAL_DEVICE "
 	    "LANG=C.UTF-8 FP_DRIVERS_WHITELIST=virtual_device %s %s --state %s "
-	    "--config %s; echo $? > %s/%s.status", reader, SESSHU_BIN, W.ws,
-	    W.conf, W.dir, target);
+	    "--config %s; echo $? > %s/%s.status", reader, SESSHU_BIN, W.w.ws,
+	    W.w.conf, W.w.dir, target);
 	free(reader);
 	return cmd;
 }
@@ -89,7 +87,7 @@ pane_command(const char *target, const char *vdev)
 static int
 exit_status(const char *target)
 {
-	char *path = itest_spr("%s/%s.status", W.dir, target);
+	char *path = itest_spr("%s/%s.status", W.w.dir, target);
 	int status = pane_exit_status(path, target);
 
 	free(path);
@@ -99,64 +97,28 @@ exit_status(const char *target)
 static int
 setup_world(void **state)
 {
-	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
-	char *out, *code, *secrets, *cert, *key_, *ca, *cmd;
-	char vdev_dir[] = "/tmp/sfp-XXXXXX";
+	char *cmd;
 
 	(void)state;
 	setlocale(LC_ALL, "C.UTF-8");
-	W.dir = tu_mkdtemp("tuifp");
-	W.pki = itest_path(W.dir, "pki");
-	W.reg_dir = itest_path(W.dir, "register");
-	W.ws = itest_path(W.dir, "ws");
-	W.conf = itest_path(W.dir, "sesshu.conf");
-	W.sock = itest_path(W.dir, "tmux.sock");
-	W.tmux_conf = itest_path(W.dir, "tmux.conf");
-	/* sun_path holds 108 bytes: the build tree may be deeper than that. */
-	if (mkdtemp(vdev_dir) == NULL)
-		return -1;
-	W.vdev_dir = strdup(vdev_dir);
-	W.vdev = itest_path(W.vdev_dir, "vd");
-	tui_driver_init(W.sock, W.tmux_conf);
-	argv_pki[2] = W.pki;
-	free(itest_ok(argv_pki, NULL));
-	free(itest_admin("init", "--data", W.reg_dir, "--municipality", MUNI,
-	    "--synthetic", NULL));
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "admin01",
-	    "--name", "情報 管理", "--role", "is-admin", NULL);
-	code = itest_last_line_dup(out);
-	free(out);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk01",
-	    "--name", "窓口 一郎", "--role", "clerk", NULL);
-	W.clerk_code = itest_last_line_dup(out);
-	free(out);
-	free(itest_admin("workstation", "add", "--data", W.reg_dir, "--id",
-	    "ws-001", NULL));
-	if (itest_register_start(&W.reg, W.reg_dir, W.pki, "register", 0, NULL,
-	    NULL) != 0)
-		return -1;
-	cert = itest_spr("%s/ws-001.crt", W.pki);
-	key_ = itest_spr("%s/ws-001.key", W.pki);
-	ca = itest_spr("%s/ca.crt", W.pki);
-	secrets = itest_spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
 	{
-		char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", W.ws,
-		    "--register", W.reg.url, "--ca", ca, "--cert", cert, "--key",
-		    key_, "--user", "admin01", "--password-fd", "3", NULL };
+		static const struct tui_world_spec spec = {
+			.tag = "tuifp", .residents = NULL, .seed = NULL,
+			.with_records = 0, .admin_pw = ADMIN_PW,
+			.clerks = {
+			{ "clerk01", "窓口 一郎" },
+			},
+		};
 
-		free(itest_ok(argv, secrets));
+		if (tui_world_create(&W.w, &spec) != 0)
+			return -1;
 	}
-	free(secrets);
-	free(code);
-	free(cert);
-	free(key_);
-	free(ca);
 
 	/* unlock_with = fingerprint is the default. */
-	write_text(W.conf, "[fingerprint]\ndriver = virtual_device\n");
-	write_text(W.tmux_conf, "set -g remain-on-exit on\n"
+	write_text(W.w.conf, "[fingerprint]\ndriver = virtual_device\n");
+	write_text(W.w.tmux_conf, "set -g remain-on-exit on\n"
 	    "set -g history-limit 10000\nset -g default-terminal screen\n");
-	cmd = pane_command("main", W.vdev);
+	cmd = pane_command("main", W.w.vdev);
 	TMUX("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", cmd);
 	free(cmd);
 	return 0;
@@ -167,21 +129,7 @@ teardown_world(void **state)
 {
 	(void)state;
 	free(tmux_run("kill-server", NULL).out);
-	itest_register_stop(&W.reg, SIGTERM);
-	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
-		tu_rm_rf(W.dir);
-		tu_rm_rf(W.vdev_dir);
-	}
-	free(W.dir);
-	free(W.pki);
-	free(W.reg_dir);
-	free(W.ws);
-	free(W.conf);
-	free(W.sock);
-	free(W.tmux_conf);
-	free(W.vdev_dir);
-	free(W.vdev);
-	free(W.clerk_code);
+	tui_world_destroy(&W.w);
 	return 0;
 }
 
@@ -226,7 +174,7 @@ test_tui_fp_first_login_enrolls_through_every_stage(void **state)
 	type("clerk01");
 	key("Enter");
 	WAIT("パスワード");
-	type(W.clerk_code);
+	type(W.w.codes[0]);
 	key("Enter");
 	WAIT("新しいパスワード");
 	type(CLERK_PW);
@@ -254,11 +202,11 @@ test_tui_fp_first_login_enrolls_through_every_stage(void **state)
 			key("F8");
 		else if (i == 2) {
 			/* An unusable scan first: the reader's reason shows. */
-			vdev_send(W.vdev, "RETRY 2");
+			vdev_send(W.w.vdev, "RETRY 2");
 			WAIT("指をリーダーの中央に置いて、もう一度お試しください。");
-			vdev_send(W.vdev, "SCAN %s", FINGER);
+			vdev_send(W.w.vdev, "SCAN %s", FINGER);
 		} else
-			vdev_send(W.vdev, "SCAN %s", FINGER);
+			vdev_send(W.w.vdev, "SCAN %s", FINGER);
 	}
 	WAIT(PERSON);
 	WAIT("clerk01 (入力担当)");
@@ -281,7 +229,7 @@ test_tui_fp_later_login_with_the_right_finger(void **state)
 	assert_null(strstr(s, "読み取り 1 回目"));	/* no second enrollment */
 	assert_non_null(strstr(s, "Esc キーで中止します。"));
 	free(s);
-	vdev_send(W.vdev, "SCAN %s", FINGER);
+	vdev_send(W.w.vdev, "SCAN %s", FINGER);
 	WAIT(PERSON);
 	WAIT("clerk01 (入力担当)");
 }
@@ -295,7 +243,7 @@ test_tui_fp_wrong_finger_says_nothing_of_which_factor(void **state)
 	key("F9");
 	WAIT("未ログイン");
 	log_in_to_the_finger();
-	vdev_send(W.vdev, "SCAN %s", INTRUDER);
+	vdev_send(W.w.vdev, "SCAN %s", INTRUDER);
 	s = wait_screen("main", WRONG, 0, 15);
 	assert_non_null(strstr(s, "未ログイン"));
 	assert_null(strstr(s, "指紋を確認できませんでした"));
@@ -375,7 +323,7 @@ test_tui_fp_unlock_with_another_finger_is_refused(void **state)
 	WAIT(PLACE);
 	/* unlock_with = fingerprint: Enter offers no password. */
 	key("Enter");
-	vdev_send(W.vdev, "SCAN %s", INTRUDER);
+	vdev_send(W.w.vdev, "SCAN %s", INTRUDER);
 	s = wait_screen("main", "指紋を確認できませんでした。", 0, 15);
 	assert_non_null(strstr(s, LOCKED));
 	assert_null(strstr(s, "clerk01 のパスワード:"));
@@ -391,7 +339,7 @@ test_tui_fp_unlock_with_the_owners_finger(void **state)
 	(void)state;
 	/* The reader waits again after the refusal. */
 	WAIT(PLACE);
-	vdev_send(W.vdev, "SCAN %s", FINGER);
+	vdev_send(W.w.vdev, "SCAN %s", FINGER);
 	s = wait_screen("main", PERSON, 0, 15);
 	assert_null(strstr(s, "ロック中"));
 	free(s);
@@ -459,7 +407,7 @@ test_tui_fp_audit_trail_says_which_factor(void **state)
 	const char *at;
 
 	(void)state;
-	if (ws_login(W.ws, "clerk01", ask_clerk_password, NULL, &s, &err) != 0)
+	if (ws_login(W.w.ws, "clerk01", ask_clerk_password, NULL, &s, &err) != 0)
 		fail_msg("ws_login: %s", err.msg);
 	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), "SELECT action, "
 	    "object, outcome FROM audit_log ORDER BY seq", -1, &stmt, NULL),

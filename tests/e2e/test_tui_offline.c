@@ -47,11 +47,7 @@
 #define SYNC_WAIT	12
 
 static struct world {
-	char			*dir, *pki, *reg_dir, *ws, *city, *conf;
-	char			*sock, *tmux_conf, *vdev_dir, *vdev;
-	char			*code[2];	/* clerk01's and clerk02's activation */
-	struct itest_register	 reg;
-	int			 reg_stopped;
+	struct tui_world	 w;		/* tui_driver.h */
 	char			 atena[11], name[128];	/* a resident to look up */
 } W;
 
@@ -120,7 +116,7 @@ admin_session(void)
 	struct sesshu_err err = { 0 };
 	struct ws_session *s;
 
-	if (ws_login(W.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
+	if (ws_login(W.w.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
 		fail_msg("ws_login: %s", err.msg);
 	return s;
 }
@@ -134,77 +130,29 @@ write_text(const char *path, const char *text)
 static int
 setup_world(void **state)
 {
-	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
-	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", "100",
-	    "--seed", "7", "--out", NULL, NULL };
-	char *out, *code, *secrets, *csv, *cert, *key_, *ca, *cmd;
-	char vdev_dir[] = "/tmp/sbg-XXXXXX";
+	char *cmd;
 	struct sesshu_err err = { 0 };
 	struct ws_session *s;
 	sqlite3_stmt *stmt;
 
 	(void)state;
 	setlocale(LC_ALL, "C.UTF-8");
-	W.dir = tu_mkdtemp("tui-offline");
-	W.pki = itest_path(W.dir, "pki");
-	W.reg_dir = itest_path(W.dir, "register");
-	W.ws = itest_path(W.dir, "ws");
-	W.city = itest_path(W.dir, "city");
-	W.conf = itest_path(W.dir, "sesshu.conf");
-	W.sock = itest_path(W.dir, "tmux.sock");
-	W.tmux_conf = itest_path(W.dir, "tmux.conf");
-	/* sun_path holds 108 bytes: the build tree may be deeper than that. */
-	if (mkdtemp(vdev_dir) == NULL)
-		return -1;
-	W.vdev_dir = strdup(vdev_dir);
-	W.vdev = itest_path(W.vdev_dir, "vd");
-	tui_driver_init(W.sock, W.tmux_conf);
-	argv_pki[2] = W.pki;
-	free(itest_ok(argv_pki, NULL));
-	argv_gen[6] = W.city;
-	free(itest_ok(argv_gen, NULL));
-	free(itest_admin("init", "--data", W.reg_dir, "--municipality", MUNI,
-	    "--synthetic", NULL));
-	csv = itest_path(W.city, "residents.csv");
-	free(itest_admin("import-residents", "--data", W.reg_dir, "--today",
-	    "2026-04-01", csv, NULL));
-	free(csv);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "admin01",
-	    "--name", "情報 管理", "--role", "is-admin", NULL);
-	code = itest_last_line_dup(out);
-	free(out);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk01",
-	    "--name", "窓口 一郎", "--role", "clerk", NULL);
-	W.code[0] = itest_last_line_dup(out);
-	free(out);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk02",
-	    "--name", "窓口 二郎", "--role", "clerk", NULL);
-	W.code[1] = itest_last_line_dup(out);
-	free(out);
-	free(itest_admin("workstation", "add", "--data", W.reg_dir, "--id", "ws-001",
-	    NULL));
-	if (itest_register_start(&W.reg, W.reg_dir, W.pki, "register", 0, NULL,
-	    NULL) != 0)
-		return -1;
-	cert = itest_spr("%s/ws-001.crt", W.pki);
-	key_ = itest_spr("%s/ws-001.key", W.pki);
-	ca = itest_spr("%s/ca.crt", W.pki);
-	secrets = itest_spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
 	{
-		char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", W.ws,
-		    "--register", W.reg.url, "--ca", ca, "--cert", cert, "--key",
-		    key_, "--user", "admin01", "--password-fd", "3", NULL };
+		static const struct tui_world_spec spec = {
+			.tag = "tui-offline", .residents = "100", .seed = "7",
+			.with_records = 0, .admin_pw = ADMIN_PW,
+			.clerks = {
+			{ "clerk01", "窓口 一郎" },
+			{ "clerk02", "窓口 二郎" },
+			},
+		};
 
-		free(itest_ok(argv, secrets));
+		if (tui_world_create(&W.w, &spec) != 0)
+			return -1;
 	}
-	free(secrets);
-	free(code);
-	free(cert);
-	free(key_);
-	free(ca);
 
 	/* A resident to look up, from the cache provisioning filled. */
-	if (ws_login(W.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
+	if (ws_login(W.w.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
 		fail_msg("ws_login: %s", err.msg);
 	assert_int_equal(sqlite3_prepare_v2(store_db(s->st), "SELECT atena_no, "
 	    "name FROM persons WHERE status = 1 ORDER BY atena_no LIMIT 1", -1,
@@ -216,15 +164,15 @@ setup_world(void **state)
 	ws_session_close(s);
 
 	/* The file's interval is the real minimum; the environment wins. */
-	write_text(W.conf, "[fingerprint]\ndriver = virtual_device\n"
+	write_text(W.w.conf, "[fingerprint]\ndriver = virtual_device\n"
 	    "[sync]\ninterval_seconds = 10\n");
-	write_text(W.tmux_conf, "set -g remain-on-exit on\n"
+	write_text(W.w.tmux_conf, "set -g remain-on-exit on\n"
 	    "set -g history-limit 10000\nset -g default-terminal screen\n");
 	/* libfprint's virtual reader: the test is the finger (tui_driver.h). */
 	cmd = itest_spr("env -u LC_ALL -u LANGUAGE LANG=C.UTF-8 "
 	    "FP_DRIVERS_WHITELIST=virtual_device FP_VIRTUAL_DEVICE=%s "
 	    "SESSHU_SYNC_INTERVAL_SECONDS=" INTERVAL " %s --state %s --config %s; "
-	    "echo $? > %s/main.status", W.vdev, SESSHU_BIN, W.ws, W.conf, W.dir);
+	    "echo $? > %s/main.status", W.w.vdev, SESSHU_BIN, W.w.ws, W.w.conf, W.w.dir);
 	TMUX("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", cmd);
 	free(cmd);
 	return 0;
@@ -235,27 +183,10 @@ teardown_world(void **state)
 {
 	(void)state;
 	free(tmux_run("kill-server", NULL).out);
-	if (W.reg.pid > 0) {
-		kill(W.reg.pid, SIGCONT);
-		if (!W.reg_stopped)
-			itest_register_stop(&W.reg, SIGTERM);
-	}
-	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
-		tu_rm_rf(W.dir);
-		tu_rm_rf(W.vdev_dir);
-	}
-	free(W.vdev_dir);
-	free(W.vdev);
-	free(W.code[0]);
-	free(W.code[1]);
-	free(W.dir);
-	free(W.pki);
-	free(W.reg_dir);
-	free(W.ws);
-	free(W.city);
-	free(W.conf);
-	free(W.sock);
-	free(W.tmux_conf);
+	/* A register the test stopped with SIGSTOP cannot exit on SIGTERM. */
+	if (W.w.reg.pid > 0)
+		kill(W.w.reg.pid, SIGCONT);
+	tui_world_destroy(&W.w);
 	return 0;
 }
 
@@ -282,9 +213,9 @@ login(const char *user, const char *code, const char *password)
 		WAIT("新しいパスワード(確認)");
 		type(password);
 		key("Enter");
-		enroll_finger(W.vdev, id);
+		enroll_finger(W.w.vdev, id);
 	} else
-		finger(W.vdev, id);
+		finger(W.w.vdev, id);
 	free(wait_screen("main", "宛名番号照会", 0, 20));
 	free(id);
 }
@@ -307,7 +238,7 @@ static void
 test_tui_sync_status_shows_online_after_login(void **state)
 {
 	(void)state;
-	login("clerk01", W.code[0], CLERK_PW);
+	login("clerk01", W.w.codes[0], CLERK_PW);
 	/* The print enrolled waits in the outbox until the first sync. */
 	WAIT_STATUS("オンライン");
 	WAIT_STATUS("未送信 0件");
@@ -321,7 +252,7 @@ test_tui_sync_a_hanging_register_never_blocks_typing(void **state)
 
 	(void)state;
 	/* Stopped, its socket still takes the request but nothing answers. */
-	assert_int_equal(kill(W.reg.pid, SIGSTOP), 0);
+	assert_int_equal(kill(W.w.reg.pid, SIGSTOP), 0);
 	key("F5");		/* the sync thread now waits for the answer */
 	WAIT("台帳サーバーと同期しています");
 	/* Keys are answered at once all the same (no network timeout). */
@@ -331,7 +262,7 @@ test_tui_sync_a_hanging_register_never_blocks_typing(void **state)
 	key("F9");
 	WAIT_STATUS("未ログイン");
 	assert_true(now_s() - t0 < 5);
-	assert_int_equal(kill(W.reg.pid, SIGCONT), 0);
+	assert_int_equal(kill(W.w.reg.pid, SIGCONT), 0);
 	login("clerk01", NULL, CLERK_PW);
 	WAIT_STATUS("オンライン");
 }
@@ -342,8 +273,7 @@ test_tui_sync_register_gone_shows_offline_and_typing_goes_on(void **state)
 	double took;
 
 	(void)state;
-	itest_register_stop(&W.reg, SIGTERM);
-	W.reg_stopped = 1;
+	itest_register_stop(&W.w.reg, SIGTERM);
 	took = WAIT_STATUS("オフライン");
 	assert_true(took < 2 * atoi(INTERVAL) + 3);
 	/* The lookup reads the cache: it works offline. */
@@ -381,18 +311,17 @@ save_record_elsewhere(void)
 static void
 test_tui_sync_unsent_count_returns_to_zero_with_the_register(void **state)
 {
-	int port = W.reg.port;
+	int port = W.w.reg.port;
 
 	(void)state;
 	save_record_elsewhere();
 	/* The next attempt fails, and counts what waits. */
 	WAIT_STATUS("未送信 1件");
 	wait_status("オフライン", 0, 1);
-	if (itest_register_start(&W.reg, W.reg_dir, W.pki, "register", port,
+	if (itest_register_start(&W.w.reg, W.w.reg_dir, W.w.pki, "register", port,
 	    NULL, NULL) != 0)
 		fail_msg("the register did not start again on port %d", port);
-	W.reg_stopped = 0;
-	assert_int_equal(W.reg.port, port);
+	assert_int_equal(W.w.reg.port, port);
 	WAIT_STATUS("オンライン");
 	WAIT_STATUS("未送信 0件");
 }
@@ -404,7 +333,7 @@ test_tui_sync_disabled_user_loses_the_session_at_once(void **state)
 
 	(void)state;
 	look_up();
-	free(itest_admin("user", "disable", "--data", W.reg_dir, "--id",
+	free(itest_admin("user", "disable", "--data", W.w.reg_dir, "--id",
 	    "clerk01", NULL));
 	free(wait_screen("main", "セッション終了: 利用者IDの無効化・失効、または"
 	    "パスワード変更がありました。", 0, SYNC_WAIT));
@@ -427,9 +356,9 @@ static void
 test_tui_sync_revoked_workstation_ends_the_session(void **state)
 {
 	(void)state;
-	login("clerk02", W.code[1], CLERK_PW);
+	login("clerk02", W.w.codes[1], CLERK_PW);
 	WAIT_STATUS("オンライン");
-	free(itest_admin("workstation", "revoke", "--data", W.reg_dir, "--id",
+	free(itest_admin("workstation", "revoke", "--data", W.w.reg_dir, "--id",
 	    "ws-001", NULL));
 	free(wait_screen("main", "セッション終了: この端末は台帳サーバーで失効して"
 	    "います。", 0, SYNC_WAIT));
@@ -441,7 +370,7 @@ static int
 exit_status(void)
 {
 	double deadline = now_s() + 15;
-	char *path = itest_spr("%s/main.status", W.dir), *text;
+	char *path = itest_spr("%s/main.status", W.w.dir), *text;
 	size_t len;
 	int status = -1;
 

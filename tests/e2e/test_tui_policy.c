@@ -56,9 +56,7 @@
 #define LOCKED_TOO_LONG	"ロックされた時間が長すぎたため、セッションを終了しました。"
 
 static struct world {
-	char			*dir, *pki, *reg_dir, *ws, *city, *conf;
-	char			*sock, *tmux_conf, *vdev_dir, *vdev;
-	struct itest_register	 reg;
+	struct tui_world	 w;		/* tui_driver.h */
 	/* The resident looked up before the lock, never to linger after. */
 	char			 atena[11], name[128], kana[128];
 } W;
@@ -80,7 +78,7 @@ admin_session(void)
 	struct sesshu_err err = { 0 };
 	struct ws_session *s;
 
-	if (ws_login(W.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
+	if (ws_login(W.w.ws, "admin01", ask_admin, NULL, &s, &err) != 0)
 		fail_msg("ws_login: %s", err.msg);
 	return s;
 }
@@ -119,7 +117,7 @@ first_login(const char *user, const char *code)
 	WAIT("新しいパスワード(確認)");
 	type(CLERK_PW);
 	key("Enter");
-	enroll_finger(W.vdev, id);
+	enroll_finger(W.w.vdev, id);
 	free(wait_screen("main", PERSON, 0, 20));
 	key("F9");
 	WAIT(LOGIN_PROMPT);
@@ -129,74 +127,26 @@ first_login(const char *user, const char *code)
 static int
 setup_world(void **state)
 {
-	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
-	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", "200",
-	    "--seed", "11", "--out", NULL, NULL };
-	char *out, *code, *clerk_code[2], *secrets, *csv, *cert, *key_, *ca;
-	char *cmd, vdev_dir[] = "/tmp/spo-XXXXXX";
 	struct ws_session *s;
 	sqlite3_stmt *stmt;
+	char *cmd;
 
 	(void)state;
 	setlocale(LC_ALL, "C.UTF-8");
-	W.dir = tu_mkdtemp("tui-policy");
-	W.pki = itest_path(W.dir, "pki");
-	W.reg_dir = itest_path(W.dir, "register");
-	W.ws = itest_path(W.dir, "ws");
-	W.city = itest_path(W.dir, "city");
-	W.conf = itest_path(W.dir, "sesshu.conf");
-	W.sock = itest_path(W.dir, "tmux.sock");
-	W.tmux_conf = itest_path(W.dir, "tmux.conf");
-	/* sun_path holds 108 bytes: the build tree may be deeper than that. */
-	if (mkdtemp(vdev_dir) == NULL)
-		return -1;
-	W.vdev_dir = strdup(vdev_dir);
-	W.vdev = itest_path(W.vdev_dir, "vd");
-	tui_driver_init(W.sock, W.tmux_conf);
-	argv_pki[2] = W.pki;
-	free(itest_ok(argv_pki, NULL));
-	argv_gen[6] = W.city;
-	free(itest_ok(argv_gen, NULL));
-	free(itest_admin("init", "--data", W.reg_dir, "--municipality", MUNI,
-	    "--synthetic", NULL));
-	csv = itest_path(W.city, "residents.csv");
-	free(itest_admin("import-residents", "--data", W.reg_dir, "--today",
-	    "2026-04-01", csv, NULL));
-	free(csv);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "admin01",
-	    "--name", "情報 管理", "--role", "is-admin", NULL);
-	code = itest_last_line_dup(out);
-	free(out);
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk01",
-	    "--name", "窓口 一郎", "--role", "clerk", NULL);
-	clerk_code[0] = itest_last_line_dup(out);
-	free(out);
-	/* clerk01 ends locked out: clerk02 is the session test's clerk. */
-	out = itest_admin("user", "add", "--data", W.reg_dir, "--id", "clerk02",
-	    "--name", "窓口 二郎", "--role", "clerk", NULL);
-	clerk_code[1] = itest_last_line_dup(out);
-	free(out);
-	free(itest_admin("workstation", "add", "--data", W.reg_dir, "--id",
-	    "ws-001", NULL));
-	if (itest_register_start(&W.reg, W.reg_dir, W.pki, "register", 0, NULL,
-	    NULL) != 0)
-		return -1;
-	cert = itest_spr("%s/ws-001.crt", W.pki);
-	key_ = itest_spr("%s/ws-001.key", W.pki);
-	ca = itest_spr("%s/ca.crt", W.pki);
-	secrets = itest_spr("%s\n%s\n%s\n", code, ADMIN_PW, ADMIN_PW);
 	{
-		char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", W.ws,
-		    "--register", W.reg.url, "--ca", ca, "--cert", cert, "--key",
-		    key_, "--user", "admin01", "--password-fd", "3", NULL };
+		/* clerk01 ends locked out: clerk02 is the session test's clerk. */
+		static const struct tui_world_spec spec = {
+			.tag = "tui-policy", .residents = "200", .seed = "11",
+			.with_records = 0, .admin_pw = ADMIN_PW,
+			.clerks = {
+			{ "clerk01", "窓口 一郎" },
+			{ "clerk02", "窓口 二郎" },
+			},
+		};
 
-		free(itest_ok(argv, secrets));
+		if (tui_world_create(&W.w, &spec) != 0)
+			return -1;
 	}
-	free(secrets);
-	free(code);
-	free(cert);
-	free(key_);
-	free(ca);
 
 	/* A resident to look up, from the cache provisioning filled. */
 	s = admin_session();
@@ -210,23 +160,21 @@ setup_world(void **state)
 	sqlite3_finalize(stmt);
 	ws_session_close(s);
 
-	write_text(W.conf, "[fingerprint]\ndriver = virtual_device\n"
+	write_text(W.w.conf, "[fingerprint]\ndriver = virtual_device\n"
 	    "[session]\nlock_logout_seconds = 60\n");
-	write_text(W.tmux_conf, "set -g remain-on-exit on\n"
+	write_text(W.w.tmux_conf, "set -g remain-on-exit on\n"
 	    "set -g history-limit 10000\nset -g default-terminal screen\n");
 	/* libfprint's virtual reader: the test is the finger (tui_driver.h). */
 	cmd = itest_spr("env -u LC_ALL -u LANGUAGE -u FP_VIRTUAL_DEVICE "
 	    "LANG=C.UTF-8 FP_DRIVERS_WHITELIST=virtual_device "
 	    "FP_VIRTUAL_DEVICE=%s %s --state %s --config %s; "
-	    "echo $? > %s/main.status", W.vdev, SESSHU_BIN, W.ws, W.conf, W.dir);
+	    "echo $? > %s/main.status", W.w.vdev, SESSHU_BIN, W.w.ws, W.w.conf, W.w.dir);
 	TMUX("new-session", "-d", "-s", "main", "-x", "100", "-y", "30", cmd);
 	free(cmd);
 
 	/* Both clerks' first logins, in the TUI. */
-	first_login("clerk01", clerk_code[0]);
-	first_login("clerk02", clerk_code[1]);
-	free(clerk_code[0]);
-	free(clerk_code[1]);
+	first_login("clerk01", W.w.codes[0]);
+	first_login("clerk02", W.w.codes[1]);
 	return 0;
 }
 
@@ -235,22 +183,7 @@ teardown_world(void **state)
 {
 	(void)state;
 	free(tmux_run("kill-server", NULL).out);
-	if (W.reg.pid > 0)
-		itest_register_stop(&W.reg, SIGTERM);
-	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
-		tu_rm_rf(W.dir);
-		tu_rm_rf(W.vdev_dir);
-	}
-	free(W.dir);
-	free(W.pki);
-	free(W.reg_dir);
-	free(W.ws);
-	free(W.city);
-	free(W.conf);
-	free(W.sock);
-	free(W.tmux_conf);
-	free(W.vdev_dir);
-	free(W.vdev);
+	tui_world_destroy(&W.w);
 	return 0;
 }
 
@@ -339,7 +272,7 @@ test_tui_policy_locked_too_long_logs_out(void **state)
 
 	(void)state;
 	id_and_password("clerk02", CLERK_PW);
-	finger(W.vdev, "clerk02-finger");
+	finger(W.w.vdev, "clerk02-finger");
 	free(wait_screen("main", PERSON, 0, 20));
 	type(W.atena);
 	key("Enter");

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,4 +216,108 @@ enroll_finger(const char *vdev, const char *id)
 		free(wait_screen("main", progress, 0, 20));
 		finger(vdev, id);
 	}
+}
+
+int
+tui_world_create(struct tui_world *w, const struct tui_world_spec *spec)
+{
+	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, "990001", NULL };
+	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", NULL, "--seed",
+	    NULL, "--out", NULL, NULL };
+	char *out, *code, *secrets, *csv, *cert, *key, *ca;
+	char vdev_dir[] = "/tmp/sesshu-e2e-XXXXXX";
+
+	memset(w, 0, sizeof(*w));
+	w->dir = tu_mkdtemp(spec->tag);
+	w->pki = itest_path(w->dir, "pki");
+	w->reg_dir = itest_path(w->dir, "register");
+	w->ws = itest_path(w->dir, "ws");
+	w->conf = itest_path(w->dir, "sesshu.conf");
+	w->sock = itest_path(w->dir, "tmux.sock");
+	w->tmux_conf = itest_path(w->dir, "tmux.conf");
+	if (mkdtemp(vdev_dir) == NULL)
+		return -1;
+	w->vdev_dir = strdup(vdev_dir);
+	w->vdev = itest_path(w->vdev_dir, "vd");
+	tui_driver_init(w->sock, w->tmux_conf);
+
+	argv_pki[2] = w->pki;
+	free(itest_ok(argv_pki, NULL));
+	free(itest_admin("init", "--data", w->reg_dir, "--municipality", "990001",
+	    "--synthetic", NULL));
+	if (spec->residents != NULL) {
+		w->city = itest_path(w->dir, "city");
+		argv_gen[2] = (char *)spec->residents;
+		argv_gen[4] = (char *)spec->seed;
+		argv_gen[6] = w->city;
+		free(itest_ok(argv_gen, NULL));
+		csv = itest_path(w->city, "residents.csv");
+		free(itest_admin("import-residents", "--data", w->reg_dir,
+		    "--today", "2026-04-01", csv, NULL));
+		free(csv);
+		if (spec->with_records) {
+			csv = itest_path(w->city, "records.csv");
+			free(itest_admin("import-records", "--data", w->reg_dir,
+			    "--today", "2026-04-01", csv, NULL));
+			free(csv);
+		}
+	}
+	out = itest_admin("user", "add", "--data", w->reg_dir, "--id", "admin01",
+	    "--name", "情報 管理", "--role", "is-admin", NULL);
+	code = itest_last_line_dup(out);
+	free(out);
+	for (int i = 0; i < TUI_WORLD_CLERKS && spec->clerks[i][0] != NULL; i++) {
+		out = itest_admin("user", "add", "--data", w->reg_dir, "--id",
+		    spec->clerks[i][0], "--name", spec->clerks[i][1], "--role",
+		    "clerk", NULL);
+		w->codes[i] = itest_last_line_dup(out);
+		free(out);
+	}
+	free(itest_admin("workstation", "add", "--data", w->reg_dir, "--id",
+	    "ws-001", NULL));
+	if (itest_register_start(&w->reg, w->reg_dir, w->pki, "register", 0, NULL,
+	    NULL) != 0) {
+		free(code);
+		return -1;
+	}
+	cert = itest_spr("%s/ws-001.crt", w->pki);
+	key = itest_spr("%s/ws-001.key", w->pki);
+	ca = itest_spr("%s/ca.crt", w->pki);
+	secrets = itest_spr("%s\n%s\n%s\n", code, spec->admin_pw, spec->admin_pw);
+	{
+		char *argv[] = { (char *)SESSHU_BIN, "provision", "--state", w->ws,
+		    "--register", w->reg.url, "--ca", ca, "--cert", cert, "--key",
+		    key, "--user", "admin01", "--password-fd", "3", NULL };
+
+		free(itest_ok(argv, secrets));
+	}
+	free(secrets);
+	free(code);
+	free(cert);
+	free(key);
+	free(ca);
+	return 0;
+}
+
+void
+tui_world_destroy(struct tui_world *w)
+{
+	itest_register_stop(&w->reg, SIGTERM);
+	if (getenv("SESSHU_KEEP_TEST_DIRS") == NULL) {
+		tu_rm_rf(w->dir);
+		tu_rm_rf(w->vdev_dir);
+	}
+	free(w->dir);
+	free(w->pki);
+	free(w->reg_dir);
+	free(w->ws);
+	free(w->city);
+	free(w->conf);
+	free(w->sock);
+	free(w->tmux_conf);
+	free(w->vdev_dir);
+	free(w->vdev);
+	for (int i = 0; i < TUI_WORLD_CLERKS; i++)
+		free(w->codes[i]);
+	memset(w, 0, sizeof(*w));
 }

@@ -96,4 +96,38 @@ void	finger(const char *vdev, const char *id);
  */
 void	enroll_finger(const char *vdev, const char *id);
 
+/*
+ * The world an e2e test runs in: a temporary directory with a PKI made by
+ * make-pki.sh, a register (municipality 990001) started on 127.0.0.1 with
+ * an optional generated city, the IS administrator admin01, and the
+ * workstation ws-001 provisioned by admin01 in ws. Its tmux server and the
+ * virtual reader's socket (under /tmp: sun_path is 108 bytes) live here too.
+ */
+#define TUI_WORLD_CLERKS	4
+
+struct tui_world {
+	char			*dir, *pki, *reg_dir, *ws, *city, *conf;
+	char			*sock, *tmux_conf, *vdev_dir, *vdev;
+	struct itest_register	 reg;
+	char			*codes[TUI_WORLD_CLERKS];	/* activation codes */
+};
+
+struct tui_world_spec {
+	const char	*tag;		/* names the temporary directory */
+	const char	*residents;	/* generated city size, or NULL: none */
+	const char	*seed;
+	int		 with_records;	/* import the city's histories too */
+	const char	*admin_pw;	/* admin01's password, set at provisioning */
+	/* Clerks added before provisioning: IDs and names, NULL-terminated;
+	 * their activation codes land in codes[] in this order. */
+	const char	*clerks[TUI_WORLD_CLERKS + 1][2];
+};
+
+/* Builds the world; returns 0, or -1 when the register would not start. */
+int	tui_world_create(struct tui_world *w, const struct tui_world_spec *spec);
+
+/* Stops the register, removes the directories (unless SESSHU_KEEP_TEST_DIRS)
+ * and frees the world's strings. */
+void	tui_world_destroy(struct tui_world *w);
+
 #endif
