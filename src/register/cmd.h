@@ -19,6 +19,7 @@ struct reg_cmd {
 extern const struct reg_cmd reg_cmd_init;
 extern const struct reg_cmd reg_cmd_import_residents;
 extern const struct reg_cmd reg_cmd_import_records;
+extern const struct reg_cmd reg_cmd_import_master;
 extern const struct reg_cmd reg_cmd_user;
 extern const struct reg_cmd reg_cmd_workstation;
 extern const struct reg_cmd reg_cmd_settings;

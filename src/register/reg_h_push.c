@@ -17,9 +17,11 @@
 
 #include <openssl/crypto.h>
 
+#include "core/batch.h"
 #include "core/date.h"
 #include "core/vaccine.h"
 #include "register/reg_service.h"
+#include "store/batch_store.h"
 #include "store/store.h"
 #include "sync/entity.h"
 #include "sync/failpoint.h"
@@ -46,6 +48,7 @@ static const struct wire_field change_fields[] = {
 	{ "kind", WIRE_STRING, WIRE_REQUIRED, 16 },
 	{ "record", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "fingerprint", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
+	{ "batch", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
 	WIRE_FIELDS_END
 };
@@ -54,6 +57,8 @@ static int apply_record(struct reg *, const json_t *, struct push_result *,
     struct sesshu_err *);
 static int apply_fingerprint(struct reg *, const json_t *, struct push_result *,
     struct sesshu_err *);
+static int apply_questionnaire_batch(struct reg *, const json_t *,
+    struct push_result *, struct sesshu_err *);
 
 /*
  * The kinds a push may carry: each change holds its data in the member
@@ -66,6 +71,7 @@ static const struct push_kind {
 } push_kinds[] = {
 	{ "record",		apply_record },
 	{ "fingerprint",	apply_fingerprint },
+	{ "batch",		apply_questionnaire_batch },
 };
 
 static const struct push_kind *
@@ -105,7 +111,7 @@ check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 		wire_get_string(c, path, "kind", 16, &kind, NULL, NULL);
 		if (push_kind_find(kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s.kind: unknown "
-			    "kind (this register knows record and fingerprint)", path);
+			    "kind (this register knows record, fingerprint and batch)", path);
 		wire_path_member(sub, sizeof(sub), path, kind);
 		if (json_object_get(c, kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
@@ -122,6 +128,31 @@ str(const json_t *obj, const char *name)
 	const char *s = json_string_value(json_object_get(obj, name));
 
 	return s != NULL ? s : "";
+}
+
+/*
+ * A sheet's record names an open batch of the register's, and a verified
+ * version was verified by someone other than its enterer (004 L197).
+ */
+static int
+record_fits_batch(struct reg *reg, const json_t *rec, char *why, size_t size)
+{
+	const char *batch = str(rec, "batch_id");
+	enum core_batch_state state;
+
+	if (strcmp(str(rec, "state"), "verified") == 0 &&
+	    (str(rec, "verified_by")[0] == '\0' ||
+	    strcmp(str(rec, "verified_by"), str(rec, "entered_by")) == 0))
+		return snprintf(why, size, "verified_by: a record is verified by "
+		    "someone other than the user who entered it"), 0;
+	if (batch[0] == '\0')
+		return 1;
+	if (store_batch_state(reg->st, batch, &state, NULL, NULL) != 0)
+		return snprintf(why, size, "batch_id: no such batch in the "
+		    "register"), 0;
+	if (!core_batch_accepts_sheets(state))
+		return snprintf(why, size, "batch_id: the batch is closed"), 0;
+	return 1;
 }
 
 /* The domain rules a record must meet to be stored; reason on failure. */
@@ -178,7 +209,7 @@ record_is_acceptable(struct reg *reg, const json_t *rec, char *why, size_t size)
 			return snprintf(why, size, "lot_expiry: the lot had expired "
 			    "before vaccinated_on"), 0;
 	}
-	return 1;
+	return record_fits_batch(reg, rec, why, size);
 }
 
 /* The current version of a record, or 0 when the register has none. */
@@ -359,6 +390,77 @@ apply_fingerprint(struct reg *reg, const json_t *change, struct push_result *res
 		return rc;
 	return reg_note_change(reg, "fingerprint", str(fp, "print_id"), "upsert",
 	    &res->seq, err);
+}
+
+/*
+ * A questionnaire batch: opened on a workstation, changed there, closed
+ * only when its counts reconcile here too (the register has every sheet a
+ * workstation pushed before the close, as the outbox keeps their order).
+ * A closed batch never changes again.
+ */
+static int
+apply_questionnaire_batch(struct reg *reg, const json_t *change,
+    struct push_result *res, struct sesshu_err *err)
+{
+	static const char institution_sql[] =
+	    "SELECT 1 FROM medical_institutions WHERE code = ?";
+	const json_t *b = json_object_get(change, "batch");
+	const char *id = str(b, "batch_id"), *month = str(b, "billing_month");
+	int want = core_batch_state_parse(str(b, "state"));
+	json_int_t claimed = json_integer_value(json_object_get(b, "claimed_count"));
+	struct core_batch_counts counts;
+	enum core_batch_state now;
+	struct core_ym ym;
+	sqlite3_stmt *stmt;
+	const char *msgid;
+	int rc, known;
+
+	res->status = PUSH_REJECTED;
+	if (wire_uuid_check(id, strlen(id), "batch_id", NULL) != 0)
+		return snprintf(res->message, sizeof(res->message), "batch_id: not "
+		    "a UUID"), 0;
+	if (core_ym_parse(month, strlen(month), &ym, NULL) != 0)
+		return snprintf(res->message, sizeof(res->message), "billing_month: "
+		    "not YYYY-MM"), 0;
+	if (claimed < 1 || claimed > CORE_BATCH_CLAIM_MAX)
+		return snprintf(res->message, sizeof(res->message), "claimed_count: "
+		    "must be 1 to %d", CORE_BATCH_CLAIM_MAX), 0;
+	if (want < 0)
+		return snprintf(res->message, sizeof(res->message), "state: not "
+		    "one of open, entered, verified, closed"), 0;
+	if ((rc = store_prepare(reg->st, institution_sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, str(b, "institution_code"), -1, SQLITE_STATIC);
+	known = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	if (!known)
+		return snprintf(res->message, sizeof(res->message),
+		    "institution_code: not in the register's master data"), 0;
+	rc = store_batch_state(reg->st, id, &now, NULL, err);
+	if (rc == SESSHU_ENOTFOUND)
+		sesshu_err_clear(err);
+	else if (rc != 0)
+		return rc;
+	else if (!core_batch_accepts_sheets(now))
+		return snprintf(res->message, sizeof(res->message), "state: the "
+		    "batch is closed already"), 0;
+	if (want == CORE_BATCH_CLOSED) {
+		rc = store_batch_counts(reg->st, id, &counts, err);
+		if (rc == SESSHU_ENOTFOUND)
+			sesshu_err_clear(err);
+		else if (rc != 0)
+			return rc;
+		counts.claimed = claimed;	/* the claim as this change states it */
+		if (core_batch_can_close(&counts, &msgid) != 0)
+			return snprintf(res->message, sizeof(res->message),
+			    "state: %s (claimed %ld, entered %ld, verified %ld)",
+			    msgid, counts.claimed, counts.entered, counts.verified),
+			    0;
+	}
+	if ((rc = entity_upsert(reg->st, entity_find("batch"), b, err)) != 0)
+		return rc;
+	res->status = PUSH_APPLIED;
+	return reg_note_change(reg, "batch", id, "upsert", &res->seq, err);
 }
 
 static int

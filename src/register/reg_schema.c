@@ -8,13 +8,16 @@
  * change (idempotency), and the review queue of conflicts and rejections.
  * Version 2 adds the shared fingerprints; version 3 stores each user's
  * password expiry, which pull sends to workstations for their offline
- * logins. SQLite 3.15.2 only (see entity_schema.c).
+ * logins; version 4 adds batches and keys lots by number, so that master
+ * data and batches travel through sync. SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "register/reg.h"
 #include "store/audit.h"
 
 extern const char store_entities_v1_sql[];
 extern const char store_fingerprints_v2_sql[];
+extern const char store_entities_v4_sql[];
+extern const char store_batches_v4_sql[];
 
 static const char reg_v1_sql[] =
 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -108,10 +111,16 @@ static const char *const reg_v3[] = {
 	NULL
 };
 
+/* Master data (lots keyed by number) and batches, both sent by sync. */
+static const char *const reg_v4[] = {
+	store_entities_v4_sql, store_batches_v4_sql, NULL
+};
+
 static const struct store_migration reg_migrations[] = {
 	{ 1, "register: entities, users, workstations, changes", reg_v1 },
 	{ 2, "fingerprints shared through the register", reg_v2 },
 	{ 3, "users' password expiry, sent to workstations", reg_v3 },
+	{ 4, "master data and batches, sent to workstations", reg_v4 },
 };
 
 const struct store_schema reg_store_schema = {

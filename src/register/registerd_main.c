@@ -15,6 +15,7 @@ static const struct reg_cmd *const commands[] = {
 	&reg_cmd_init,
 	&reg_cmd_import_residents,
 	&reg_cmd_import_records,
+	&reg_cmd_import_master,
 	&reg_cmd_user,
 	&reg_cmd_workstation,
 	&reg_cmd_settings,

@@ -4,7 +4,9 @@
  * workstation keeps: questionnaire batches, users and their prints and
  * rights as the register last sent them, the outbox and the sync state.
  * Version 2 replaced the fingerprints table; version 3 keeps each user's
- * password expiry as the register computes it, for offline logins.
+ * password expiry as the register computes it, for offline logins;
+ * version 4 receives master data and batches through sync and keeps
+ * drafts.
  * SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "store/audit.h"
@@ -12,6 +14,7 @@
 
 extern const char store_entities_v1_sql[];
 extern const char store_fingerprints_v2_sql[];
+extern const char store_entities_v4_sql[];
 
 static const char cache_v1_sql[] =
 /* 予診票の綴り: one clinic's return for one billing month. */
@@ -101,10 +104,29 @@ static const char *const cache_v3[] = {
 	"ALTER TABLE users ADD COLUMN password_expires_at TEXT;", NULL
 };
 
+/*
+ * Version 4: master data and batches come through sync (lots keyed by
+ * number); a batch records who closed it; drafts keep an unsaved 予診票
+ * for its owner. A draft lives only in this encrypted store, never in a
+ * file of its own, and only until its sheet is saved or discarded.
+ */
+static const char *const cache_v4[] = {
+	store_entities_v4_sql,
+	"ALTER TABLE batches ADD COLUMN closed_by TEXT;",
+	"CREATE TABLE drafts ("
+	"  user_id  TEXT NOT NULL,"
+	"  slot     TEXT NOT NULL,"			/* "entry", "verify" */
+	"  saved_at TEXT NOT NULL,"
+	"  payload  TEXT NOT NULL,"			/* JSON: batch, person, fields */
+	"  PRIMARY KEY (user_id, slot)) WITHOUT ROWID;",
+	NULL
+};
+
 static const struct store_migration cache_migrations[] = {
 	{ 1, "entities of DOMAIN §2", cache_v1 },
 	{ 2, "fingerprints shared through the register", cache_v2 },
 	{ 3, "users' password expiry, for offline logins", cache_v3 },
+	{ 4, "master data and batches through sync; drafts", cache_v4 },
 };
 
 const struct store_schema store_cache_schema = {

@@ -134,3 +134,39 @@ const char store_fingerprints_v2_sql[] =
 "  enrolled_on TEXT NOT NULL"		/* workstation ID */
 ") WITHOUT ROWID;"
 "CREATE INDEX fingerprints_by_user ON fingerprints (user_id);";
+
+/*
+ * Version 4: master data and batches travel through sync, and sync names
+ * an entity by one key column, so a lot is keyed by its number alone
+ * (makers number their lots uniquely; a lot number shared by two vaccines
+ * would be an error in the master data, refused at import). Nothing wrote
+ * to lots before this version, so the table is simply made again.
+ */
+const char store_entities_v4_sql[] =
+"DROP TABLE lots;"
+"CREATE TABLE lots ("
+"  lot_no TEXT PRIMARY KEY, vaccine_code TEXT NOT NULL, maker_code TEXT NOT NULL,"
+"  expiry TEXT NOT NULL) WITHOUT ROWID;"
+"CREATE INDEX lots_by_vaccine ON lots (vaccine_code, expiry);"
+"CREATE INDEX doctors_by_institution ON doctors (institution_code);";
+
+/*
+ * 予診票の綴り as both stores hold it from version 4 (the workstation
+ * cache had the table from version 1 without closed_by). The counts of
+ * entered, verified and voided sheets are not stored: they are counted
+ * from the records that name the batch, so they cannot disagree.
+ */
+const char store_batches_v4_sql[] =
+"CREATE TABLE batches ("
+"  batch_id         TEXT PRIMARY KEY,"
+"  institution_code TEXT NOT NULL,"
+"  billing_month    TEXT NOT NULL,"		/* 請求年月 */
+"  claimed_count    INTEGER NOT NULL CHECK (claimed_count >= 0),"
+"  received_on      TEXT,"
+"  state            TEXT NOT NULL DEFAULT 'open'"
+"                   CHECK (state IN ('open','entered','verified','closed')),"
+"  opened_by        TEXT NOT NULL,"
+"  opened_at        TEXT NOT NULL,"
+"  closed_at        TEXT,"
+"  closed_by        TEXT"
+") WITHOUT ROWID;";

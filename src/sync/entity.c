@@ -86,6 +86,45 @@ static const struct wire_field fingerprint_columns[] = {
 	WIRE_FIELDS_END
 };
 
+/* 予診票の綴り (store/entity_schema.c, version 4). */
+static const struct wire_field batch_columns[] = {
+	S("batch_id", 1, WIRE_UUID_LEN), S("institution_code", 1, 10),
+	S("billing_month", 1, 7), I("claimed_count", 1), S("received_on", 0, 10),
+	S("state", 1, 16), S("opened_by", 1, 32), S("opened_at", 1, 32),
+	S("closed_at", 0, 32), S("closed_by", 0, 32),
+	WIRE_FIELDS_END
+};
+
+/* Master data, sent by the register only (the files in forms/master). */
+static const struct wire_field vaccine_columns[] = {
+	S("code", 1, 16), S("name_ja", 1, U8(64)), S("name_en", 1, 128),
+	S("diseases", 0, U8(128)), S("category", 0, 1),
+	WIRE_FIELDS_END
+};
+static const struct wire_field manufacturer_columns[] = {
+	S("code", 1, 16), S("name_ja", 1, U8(64)), S("name_en", 0, 128),
+	WIRE_FIELDS_END
+};
+static const struct wire_field lot_columns[] = {
+	S("lot_no", 1, CORE_REC_LOT_NO_MAX), S("vaccine_code", 1, 16),
+	S("maker_code", 1, 16), S("expiry", 1, 10),
+	WIRE_FIELDS_END
+};
+static const struct wire_field institution_columns[] = {
+	S("code", 1, 10), S("name", 1, U8(64)), S("name_kana", 0, U8(64)),
+	S("address", 0, U8(CORE_RES_ADDRESS_MAX)), I("in_city", 1),
+	WIRE_FIELDS_END
+};
+static const struct wire_field doctor_columns[] = {
+	S("code", 1, 32), S("name", 1, U8(64)), S("name_kana", 0, U8(64)),
+	S("institution_code", 0, 10),
+	WIRE_FIELDS_END
+};
+static const struct wire_field fee_category_columns[] = {
+	S("code", 1, CORE_REC_CODE_MAX), S("name", 1, U8(64)), I("amount_yen", 0),
+	WIRE_FIELDS_END
+};
+
 static struct entity_kind kinds[] = {
 	{ "person", "persons", "atena_no", NULL, person_columns,
 	  NULL, NULL, NULL, NULL },
@@ -93,6 +132,19 @@ static struct entity_kind kinds[] = {
 	  record_columns, NULL, NULL, NULL, NULL },
 	{ "user", "users", "user_id", NULL, user_columns, NULL, NULL, NULL, NULL },
 	{ "fingerprint", "fingerprints", "print_id", NULL, fingerprint_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "batch", "batches", "batch_id", NULL, batch_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "vaccine", "vaccines", "code", NULL, vaccine_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "manufacturer", "manufacturers", "code", NULL, manufacturer_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "lot", "lots", "lot_no", NULL, lot_columns, NULL, NULL, NULL, NULL },
+	{ "institution", "medical_institutions", "code", NULL,
+	  institution_columns, NULL, NULL, NULL, NULL },
+	{ "doctor", "doctors", "code", NULL, doctor_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "fee_category", "fee_categories", "code", NULL, fee_category_columns,
 	  NULL, NULL, NULL, NULL },
 };
 

@@ -22,4 +22,40 @@
 int	ws_record_save(struct ws_session *s, json_t *record, char *uuid,
 	    struct sesshu_err *err);
 
+/*
+ * What a new version of a record does (DOMAIN §3.2-3.3): nothing is ever
+ * overwritten; each is a version with the reason, pushed with the version
+ * it is based on so that the register sees a conflict (ARCHITECTURE §4).
+ */
+enum ws_revision {
+	WS_REVISE_VERIFY,	/* re-keyed by a second person; changes may correct it */
+	WS_REVISE_CORRECT,	/* 職権修正: changes with a reason */
+	WS_REVISE_VOID,		/* 取消: state voided with a reason */
+};
+
+/*
+ * Writes version n+1 of the record: the current version with changes
+ * (members as in ws_record_save; may be NULL) applied, and for a
+ * verification state "verified" and verified_by the user. Refused with
+ * SESSHU_EDENIED: verifying one's own entry (004 L197), changing a record
+ * of a closed batch, a correction or void without a reason, and revising
+ * a voided record. Audited as record.verify, record.correct, record.void.
+ */
+int	ws_record_revise(struct ws_session *s, const char *record_uuid,
+	    enum ws_revision what, const json_t *changes, const char *reason,
+	    struct sesshu_err *err);
+
+/*
+ * Drafts: an unsaved sheet kept for its owner in the encrypted cache, so
+ * that nothing typed is lost if the program or the machine dies. slot
+ * names the screen ("entry"); one draft per user and slot. Saving
+ * replaces it; load gives *payload NULL when there is none.
+ */
+int	ws_draft_save(struct ws_session *s, const char *slot,
+	    const json_t *payload, struct sesshu_err *err);
+int	ws_draft_load(struct ws_session *s, const char *slot, json_t **payload,
+	    struct sesshu_err *err);
+int	ws_draft_discard(struct ws_session *s, const char *slot,
+	    struct sesshu_err *err);
+
 #endif
