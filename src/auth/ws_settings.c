@@ -25,6 +25,8 @@ enum kind {
 	K_LANGUAGE,
 	K_DRIVER,
 	K_FINGER,
+	K_PATH,
+	K_APPROVAL,
 };
 
 struct setting {
@@ -56,12 +58,14 @@ static const struct setting settings[] = {
 	OTHER("fingerprint", "driver", K_DRIVER),
 	OTHER("fingerprint", "finger", K_FINGER),
 	INT("sync", "interval_seconds", 10, 3600, "seconds", interval_seconds),
+	OTHER("entry", "forms_dir", K_PATH),
+	OTHER("entry", "correction_approval", K_APPROVAL),
 };
 
 #define NSETTINGS	(sizeof(settings) / sizeof(settings[0]))
 
 static const char *const groups[] = {
-	"session", "login", "display", "fingerprint", "sync",
+	"session", "login", "display", "fingerprint", "sync", "entry",
 };
 
 #define NGROUPS		(sizeof(groups) / sizeof(groups[0]))
@@ -74,6 +78,14 @@ static const char *const finger_names[] = {
 };
 
 #define NFINGERS	(sizeof(finger_names) / sizeof(finger_names[0]))
+
+static const char *const approval_names[] = {
+	[WS_APPROVAL_SYNCED] = "synced",
+	[WS_APPROVAL_ALWAYS] = "always",
+	[WS_APPROVAL_NEVER] = "never",
+};
+
+#define NAPPROVALS	(sizeof(approval_names) / sizeof(approval_names[0]))
 
 void
 ws_settings_default(struct ws_settings *s)
@@ -88,6 +100,7 @@ ws_settings_default(struct ws_settings *s)
 	s->max_offline_hours = 72;
 	s->finger = WS_FINGER_RIGHT_INDEX;
 	s->interval_seconds = 60;
+	s->correction_approval = WS_APPROVAL_SYNCED;
 }
 
 void
@@ -424,6 +437,24 @@ parse_other(const char *path, int line, const struct setting *st,
 		    "left-ring, left-little, right-thumb, right-index, "
 		    "right-middle, right-ring, right-little", path, line,
 		    st->group, st->key, shown);
+	case K_PATH:
+		if ((v[0] != '/' && v[0] != '\0') ||
+		    strlen(v) >= sizeof(s->forms_dir))
+			return sesshu_err_set(err, SESSHU_ERANGE, "%s:%d: [%s] "
+			    "%s = %s: must be an absolute path of at most %zu "
+			    "bytes, or empty for the built-in forms", path, line, st->group, st->key, shown,
+			    sizeof(s->forms_dir) - 1);
+		snprintf(s->forms_dir, sizeof(s->forms_dir), "%s", v);
+		return 0;
+	case K_APPROVAL:
+		for (size_t i = 0; i < NAPPROVALS; i++)
+			if (strcmp(v, approval_names[i]) == 0) {
+				s->correction_approval = (enum ws_approval)i;
+				return 0;
+			}
+		return sesshu_err_set(err, SESSHU_ERANGE, "%s:%d: [%s] %s = %s: "
+		    "must be synced, always or never", path, line, st->group,
+		    st->key, shown);
 	case K_INT:
 		break;
 	}

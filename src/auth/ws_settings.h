@@ -43,6 +43,17 @@ enum ws_finger {
 	WS_FINGER_RIGHT_LITTLE,
 };
 
+/*
+ * Whether a correction or void of a record needs a supervisor's approval
+ * (DOMAIN §3.3): for records the register already has (the default), for
+ * every record, or never.
+ */
+enum ws_approval {
+	WS_APPROVAL_SYNCED,
+	WS_APPROVAL_ALWAYS,
+	WS_APPROVAL_NEVER,
+};
+
 struct ws_settings {
 	/* [session] */
 	int		 idle_timeout_seconds;	/* 300, 30..3600 */
@@ -60,6 +71,9 @@ struct ws_settings {
 	enum ws_finger	 finger;		/* right-index, for enrollment */
 	/* [sync] */
 	int		 interval_seconds;	/* 60, 10..3600 */
+	/* [entry] */
+	char		 forms_dir[512];	/* "" = the built-in forms directory */
+	enum ws_approval correction_approval;	/* synced */
 
 	int		 from_file;	/* 1 when a file was read, 0 for defaults */
 };

@@ -31,10 +31,14 @@ enum push_status { PUSH_APPLIED, PUSH_CONFLICT, PUSH_REJECTED };
 
 static const char *const push_status_names[] = { "applied", "conflict", "rejected" };
 
+/* An applied change a supervisor should still look at (review queue kind). */
+#define REVIEW_DUPLICATE	"duplicate"
+
 struct push_result {
 	enum push_status	status;
 	int64_t			seq;
 	char			message[256];
+	const char		*review;	/* queue it anyway: REVIEW_* */
 };
 
 static const struct wire_field push_fields[] = {
@@ -50,6 +54,7 @@ static const struct wire_field change_fields[] = {
 	{ "fingerprint", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "batch", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
+	{ "duplicate_confirmed", WIRE_BOOLEAN, WIRE_OPTIONAL, 0 },
 	WIRE_FIELDS_END
 };
 
@@ -327,13 +332,22 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 		    (long long)json_integer_value(base) : 0LL, (long long)current);
 		return 0;
 	}
-	if ((rc = same_dose_recorded(reg, rec, other, sizeof(other), err)) < 0)
+	/*
+	 * The same dose twice: a conflict, unless the clerk saw the earlier
+	 * record and confirmed this one (ws_records.h); then it is stored and
+	 * a supervisor reviews the pair. Later versions were checked as 1.
+	 */
+	if (version == 1 &&
+	    (rc = same_dose_recorded(reg, rec, other, sizeof(other), err)) < 0)
 		return rc;
-	if (rc == 1) {
-		res->status = PUSH_CONFLICT;
+	if (version == 1 && rc == 1) {
 		snprintf(res->message, sizeof(res->message), "the same dose is "
 		    "already recorded as record %s", other);
-		return 0;
+		if (!json_is_true(json_object_get(change, "duplicate_confirmed"))) {
+			res->status = PUSH_CONFLICT;
+			return 0;
+		}
+		res->review = REVIEW_DUPLICATE;
 	}
 	res->status = PUSH_APPLIED;
 	return insert_version(reg, rec, &res->seq, err);
@@ -479,8 +493,8 @@ keep_for_review(struct reg *reg, const char *ws, const json_t *change,
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
 	store_now_utc(now, sizeof(now));
 	if ((rc = store_prepare(reg->st, sql, &stmt, err)) == 0) {
-		sqlite3_bind_text(stmt, 1, push_status_names[res->status], -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 1, res->review != NULL ? res->review :
+		    push_status_names[res->status], -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 2, str(change, "uuid"), -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 3, ws, -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 4, str(change, "kind"), -1, SQLITE_STATIC);
@@ -590,8 +604,9 @@ apply_batch(struct reg_service *svc, const struct reg_peer *peer,
 		}
 		if ((rc = push_kind_find(str(c, "kind"))->apply(svc->reg, c, &res,
 		    err)) != 0 ||
-		    (res.status != PUSH_APPLIED && (rc = keep_for_review(svc->reg,
-		    peer->workstation_id, c, &res, err)) != 0) ||
+		    ((res.status != PUSH_APPLIED || res.review != NULL) &&
+		    (rc = keep_for_review(svc->reg, peer->workstation_id, c, &res,
+		    err)) != 0) ||
 		    (rc = remember_result(svc->reg, peer->workstation_id, uuid, &res,
 		    err)) != 0)
 			return rc;

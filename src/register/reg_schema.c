@@ -111,9 +111,32 @@ static const char *const reg_v3[] = {
 	NULL
 };
 
-/* Master data (lots keyed by number) and batches, both sent by sync. */
+/*
+ * Master data (lots keyed by number) and batches, both sent by sync; the
+ * review queue also takes possible duplicates: a dose a clerk confirmed
+ * as recorded again is stored, and a supervisor looks at it (DOMAIN §3).
+ * SQLite cannot change a CHECK in place, so the queue is copied.
+ */
 static const char *const reg_v4[] = {
-	store_entities_v4_sql, store_batches_v4_sql, NULL
+	store_entities_v4_sql, store_batches_v4_sql,
+	"ALTER TABLE review_queue RENAME TO review_queue_v3;",
+	"CREATE TABLE review_queue ("
+	"  id             INTEGER PRIMARY KEY,"
+	"  kind           TEXT NOT NULL"
+	"                 CHECK (kind IN ('conflict','rejected','duplicate')),"
+	"  uuid           TEXT NOT NULL,"
+	"  workstation_id TEXT NOT NULL,"
+	"  change_kind    TEXT NOT NULL,"
+	"  payload        TEXT NOT NULL,"
+	"  reason         TEXT NOT NULL,"
+	"  created_at     TEXT NOT NULL,"
+	"  decided_by     TEXT,"
+	"  decided_at     TEXT,"
+	"  decision       TEXT"
+	");",
+	"INSERT INTO review_queue SELECT * FROM review_queue_v3;",
+	"DROP TABLE review_queue_v3;",
+	NULL
 };
 
 static const struct store_migration reg_migrations[] = {

@@ -218,3 +218,31 @@ ws_batch_close(struct ws_session *s, const char *batch_id, const char **msgid,
 	json_decref(row);
 	return rc;
 }
+
+int
+ws_batch_next_to_verify(struct ws_session *s, const char *batch_id, int skip,
+    char uuid[WIRE_UUID_STRLEN], struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT record_uuid FROM vaccination_records WHERE batch_id = ?1"
+	    " AND is_current = 1 AND state = 'entered'"
+	    " AND coalesce(entered_by, '') != ?2"
+	    " ORDER BY registered_at, record_uuid LIMIT 1 OFFSET ?3";
+	sqlite3_stmt *stmt;
+	int rc, found = 0;
+
+	if ((rc = store_prepare(s->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, batch_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, s->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, skip);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snprintf(uuid, WIRE_UUID_STRLEN, "%s", sqlite3_column_text(stmt, 0));
+		found = 1;
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	if ((rc = store_check(s->st, rc, "finding a sheet to verify", err)) != 0)
+		return rc;
+	return found;
+}

@@ -51,4 +51,12 @@ int	ws_batch_get(struct ws_session *s, const char *batch_id,
 int	ws_batch_close(struct ws_session *s, const char *batch_id,
 	    const char **msgid, struct sesshu_err *err);
 
+/*
+ * The skip-th sheet of the batch still to verify that user_id did not
+ * enter (004 L197), oldest first: its record UUID into uuid. Returns 1
+ * when there is one, 0 when none is left, or a negative code.
+ */
+int	ws_batch_next_to_verify(struct ws_session *s, const char *batch_id,
+	    int skip, char uuid[WIRE_UUID_STRLEN], struct sesshu_err *err);
+
 #endif

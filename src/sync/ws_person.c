@@ -116,7 +116,7 @@ ws_person_search(struct ws_session *s, const char *kana,
 	" category, vaccinated_on, institution_code," \
 	" coalesce(vaccinating_doctor, ''), coalesce(maker_code, '')," \
 	" coalesce(lot_no, ''), screening_only, state," \
-	" coalesce(entered_by, ''), coalesce(batch_id, '')" \
+	" coalesce(entered_by, ''), coalesce(batch_id, ''), atena_no" \
 	" FROM vaccination_records"
 
 static void
@@ -137,6 +137,7 @@ record_row(sqlite3_stmt *stmt, struct ws_record *r)
 	text(r->state, sizeof(r->state), stmt, 12);
 	text(r->entered_by, sizeof(r->entered_by), stmt, 13);
 	text(r->batch_id, sizeof(r->batch_id), stmt, 14);
+	text(r->atena_no, sizeof(r->atena_no), stmt, 15);
 }
 
 int

@@ -37,6 +37,7 @@ struct ws_person {
 struct ws_record {
 	char		record_uuid[WIRE_UUID_STRLEN];
 	int		version;
+	char		atena_no[WS_ATENA_DIGITS + 1];
 	char		vaccine_code[16];
 	int		dose;
 	char		stage[16];

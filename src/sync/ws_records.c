@@ -47,6 +47,13 @@ int
 ws_record_save(struct ws_session *s, json_t *record, char *uuid,
     struct sesshu_err *err)
 {
+	return ws_record_save_confirmed(s, record, 0, uuid, err);
+}
+
+int
+ws_record_save_confirmed(struct ws_session *s, json_t *record,
+    int duplicate_confirmed, char *uuid, struct sesshu_err *err)
+{
 	const struct entity_kind *k = entity_find("record");
 	char object[64];
 	json_t *change;
@@ -59,6 +66,8 @@ ws_record_save(struct ws_session *s, json_t *record, char *uuid,
 		return rc;
 	if ((change = json_pack("{s:O}", "record", record)) == NULL)
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	if (duplicate_confirmed)
+		json_object_set_new(change, "duplicate_confirmed", json_true());
 	snprintf(object, sizeof(object), "person:%s",
 	    json_string_value(json_object_get(record, "atena_no")));
 	if ((rc = store_begin(s->st, err)) != 0)
@@ -72,7 +81,8 @@ ws_record_save(struct ws_session *s, json_t *record, char *uuid,
 	if (rc == 0)
 		rc = ws_outbox_add(s->st, "record", change, err);
 	if (rc == 0)
-		rc = ws_audit(s, "record.save", object, "ok", err);
+		rc = ws_audit(s, "record.save", object, duplicate_confirmed ?
+		    "ok: duplicate confirmed" : "ok", err);
 	if (rc == 0)
 		rc = store_commit(s->st, err);
 	else

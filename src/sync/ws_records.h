@@ -23,6 +23,16 @@ int	ws_record_save(struct ws_session *s, json_t *record, char *uuid,
 	    struct sesshu_err *err);
 
 /*
+ * The same, for a dose the clerk confirmed although the same dose is
+ * recorded already (core/check.h, CONFIRM): the push says so, and the
+ * register stores it and queues the pair for a supervisor instead of
+ * refusing it as a conflict. The audit entry says "ok: duplicate
+ * confirmed".
+ */
+int	ws_record_save_confirmed(struct ws_session *s, json_t *record,
+	    int duplicate_confirmed, char *uuid, struct sesshu_err *err);
+
+/*
  * What a new version of a record does (DOMAIN §3.2-3.3): nothing is ever
  * overwritten; each is a version with the reason, pushed with the version
  * it is based on so that the register sees a conflict (ARCHITECTURE §4).

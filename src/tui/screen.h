@@ -31,6 +31,7 @@
 #include "core/session.h"
 #include "store/store.h"
 #include "sync/account.h"
+#include "tui/forms.h"
 #include "tui/i18n.h"
 #include "tui/tui.h"
 
@@ -54,6 +55,7 @@
 #define TUI_KEY_LOGOUT		TUI_FN(KEY_F(9))
 #define TUI_KEY_QUIT		TUI_FN(KEY_F(10))
 #define TUI_KEY_LOCK		TUI_FN(KEY_F(12))
+#define TUI_KEY_MENU		TUI_FN(KEY_F(11))
 #define TUI_KEY_REDRAW		TUI_CTRL('L')
 
 /* The smallest terminal the screens are laid out for. */
@@ -91,6 +93,11 @@ struct tui_screen {
 	int			 (*key)(struct tui *, wint_t key);
 	/* Wipes what the screen holds of a person or a secret. May be NULL. */
 	void			 (*forget)(struct tui *);
+	/*
+	 * Keeps an unsaved entry as an encrypted draft for the session's
+	 * owner, before the session ends or is taken over. May be NULL.
+	 */
+	void			 (*save_draft)(struct tui *);
 };
 
 extern const struct tui_screen tui_screen_login;
@@ -98,6 +105,17 @@ extern const struct tui_screen tui_screen_lock;
 extern const struct tui_screen tui_screen_enroll;
 extern const struct tui_screen tui_screen_person;
 extern const struct tui_screen tui_screen_help;
+extern const struct tui_screen tui_screen_menu;
+extern const struct tui_screen tui_screen_batches;
+extern const struct tui_screen tui_screen_entry;
+extern const struct tui_screen tui_screen_verify;
+
+/* Opens the entry screen on a batch (screen_entry.c). */
+int	tui_entry_open(struct tui *t, const char *batch_id);
+/* Opens the entry screen on the user's draft; 1 when there was one. */
+int	tui_entry_resume(struct tui *t);
+/* Opens the verification of a batch (screen_verify.c). */
+int	tui_verify_open(struct tui *t, const char *batch_id);
 
 enum tui_net {
 	TUI_NET_UNKNOWN,	/* no contact tried in this session */
@@ -109,6 +127,7 @@ struct tui {
 	const struct tui_options *opt;
 	struct ws_settings	 settings;
 	struct ws_config	 cfg;		/* register.conf: the workstation ID */
+	struct tui_forms	 forms;		/* forms, schedule (forms.h) */
 	struct ws_session	*ws;		/* NULL when nobody is logged in */
 	struct bgsync		*sync;		/* its background sync (bgsync.h) */
 	struct session		 session;	/* core/session.h */

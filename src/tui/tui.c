@@ -48,6 +48,10 @@ static const struct tui_screen *const screens[] = {
 	&tui_screen_enroll,
 	&tui_screen_person,
 	&tui_screen_help,
+	&tui_screen_menu,
+	&tui_screen_batches,
+	&tui_screen_entry,
+	&tui_screen_verify,
 };
 
 #define NSCREENS	(sizeof(screens) / sizeof(screens[0]))
@@ -428,13 +432,14 @@ apply(struct tui *t, const struct session_step *step, int64_t now)
 	}
 	if (step->actions & SESSION_RESTORE_SCREEN) {
 		/* Back to the screen as it was: its state was kept. */
-		t->screen = t->work != NULL ? t->work : &tui_screen_person;
+		t->screen = t->work != NULL ? t->work : &tui_screen_menu;
 		t->message[0] = '\0';
 	}
-	/*
-	 * SESSION_SAVE_DRAFT: no screen holds an unsaved entry yet; the entry
-	 * screens (issue: 予診票 entry) keep theirs as an encrypted draft.
-	 */
+	/* The session ends or changes hands: unsaved sheets become drafts. */
+	if (step->actions & SESSION_SAVE_DRAFT)
+		for (size_t i = 0; t->ws != NULL && i < NSCREENS; i++)
+			if (screens[i]->save_draft != NULL)
+				screens[i]->save_draft(t);
 	for (int i = 0; i < step->nevents; i++) {
 		audit_session_event(t, &step->events[i], now);
 		switch (step->events[i].what) {
@@ -480,7 +485,11 @@ tui_login_done(struct tui *t, struct ws_session *ws)
 	apply(t, &step, now);
 	tui_status_refresh(t);
 	arm_session_timer(t);
-	rc = tui_switch(t, &tui_screen_person, NULL);
+	/* An unsaved sheet of the last session comes back first. */
+	if ((rc = tui_entry_resume(t)) == 0)
+		rc = tui_switch(t, &tui_screen_menu, NULL);
+	else if (rc == 1)
+		rc = 0;
 	/* Shown at every login in the last days (C3); enforced when it is due. */
 	if (rc == 0 && ws->password_expires_soon)
 		tui_message(t, 0, _("Your password expires on %.10s. After that "
@@ -715,6 +724,11 @@ handle_key(struct tui *t, wint_t key)
 		logout_user(t);
 		return;
 	}
+	if (st == SESSION_ACTIVE && key == TUI_KEY_MENU &&
+	    t->screen->kind == TUI_SCREEN_WORK) {
+		tui_switch(t, &tui_screen_menu, NULL);
+		return;
+	}
 	if (st == SESSION_ACTIVE && key == TUI_KEY_SYNC) {
 		sync_now(t);
 		return;
@@ -920,11 +934,16 @@ tui_run(const struct tui_options *opt, struct sesshu_err *err)
 	    (rc = ws_settings_load(opt->config, opt->config == NULL, &t.settings,
 	    err)) != 0)
 		return rc;
-	if ((rc = ws_config_load(opt->state_dir, &t.cfg, err)) != 0)
-		return rc;	/* its message names the file and sesshu provision */
-	ws_settings_session_limits(&t.settings, &limits);
-	if ((rc = session_init(&t.session, &limits, err)) != 0)
+	/* A broken form stops the start, naming its file and field. */
+	if ((rc = tui_forms_load(t.settings.forms_dir, &t.forms, err)) != 0)
 		return rc;
+	if ((rc = ws_config_load(opt->state_dir, &t.cfg, err)) != 0 ||
+	    (ws_settings_session_limits(&t.settings, &limits),
+	    rc = session_init(&t.session, &limits, err)) != 0) {
+		/* ws_config_load's message names the file and sesshu provision. */
+		tui_forms_free(&t.forms);
+		return rc;
+	}
 	tui_i18n_init(t.settings.language);
 
 	g_log_set_writer_func(quiet_log_writer, NULL, NULL);
@@ -938,6 +957,7 @@ tui_run(const struct tui_options *opt, struct sesshu_err *err)
 		for (int i = 0; i < n; i++)
 			g_source_remove(sources[i]);
 		g_main_loop_unref(t.loop);
+		tui_forms_free(&t.forms);
 		return rc;
 	}
 	sources[n++] = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR,
@@ -960,5 +980,6 @@ tui_run(const struct tui_options *opt, struct sesshu_err *err)
 	endwin();
 	delscreen(scr);
 	g_main_loop_unref(t.loop);
+	tui_forms_free(&t.forms);
 	return 0;
 }

@@ -214,7 +214,7 @@ test_tui_first_login_online_sets_a_new_password(void **state)
 	type(CLERK_PW);
 	key("Enter");
 	enroll_finger(W.w.vdev, "clerk01-finger");
-	WAIT("宛名番号照会");
+	WAIT("業務メニュー");
 	/* The new print is pushed to the register by the background sync. */
 	s = wait_screen("main", "未送信 0件", 0, 20);
 	/* The status line: user, role, workstation, online, unsent, last sync. */
@@ -234,6 +234,8 @@ test_tui_lookup_shows_the_person_and_history(void **state)
 	char *s, count[32];
 
 	(void)state;
+	key("3");
+	WAIT("宛名番号照会");
 	type(W.atena);
 	key("Enter");
 	s = wait_screen("main", W.name, 0, 10);
@@ -484,6 +486,8 @@ test_tui_quit_leaves_nothing_behind(void **state)
 	type(CLERK_PW);
 	key("Enter");
 	finger(W.w.vdev, "clerk01-finger");
+	WAIT("業務メニュー");
+	key("3");
 	WAIT("宛名番号照会");
 	type(W.atena);
 	key("Enter");

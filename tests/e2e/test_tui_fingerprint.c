@@ -50,7 +50,7 @@
 /* The screen's words (i18n/ja.po). */
 #define PLACE		TUI_PLACE_FINGER
 #define WRONG		"利用者ID、パスワードまたは指紋が正しくありません。"
-#define PERSON		"宛名番号照会"
+#define PERSON		"業務メニュー"	/* the first screen after a login */
 #define LOCKED		"ロック中 - clerk01 - 指紋リーダーに指を置くとロックを解除します。"
 
 static struct world {

@@ -216,7 +216,9 @@ login(const char *user, const char *code, const char *password)
 		enroll_finger(W.w.vdev, id);
 	} else
 		finger(W.w.vdev, id);
-	free(wait_screen("main", "宛名番号照会", 0, 20));
+	free(wait_screen("main", "業務メニュー", 0, 20));
+	key("3");
+	WAIT("宛名番号照会");
 	free(id);
 }
 

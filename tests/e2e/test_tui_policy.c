@@ -51,7 +51,8 @@
 #define WRONG		"利用者ID、パスワードまたは指紋が正しくありません。"
 #define LOCKED_OUT	"ログインできません: too many failed logins: clerk01 " \
 			    "is locked until "
-#define PERSON		"宛名番号照会"
+#define PERSON		"業務メニュー"	/* the first screen after a login */
+#define LOOKUP		"宛名番号照会"
 #define LOCKED		"ロック中 - clerk02"
 #define LOCKED_TOO_LONG	"ロックされた時間が長すぎたため、セッションを終了しました。"
 
@@ -274,6 +275,8 @@ test_tui_policy_locked_too_long_logs_out(void **state)
 	id_and_password("clerk02", CLERK_PW);
 	finger(W.w.vdev, "clerk02-finger");
 	free(wait_screen("main", PERSON, 0, 20));
+	key("3");
+	WAIT(LOOKUP);
 	type(W.atena);
 	key("Enter");
 	s = wait_screen("main", W.name, 0, 10);

@@ -245,6 +245,7 @@ tui_world_create(struct tui_world *w, const struct tui_world_spec *spec)
 	free(itest_ok(argv_pki, NULL));
 	free(itest_admin("init", "--data", w->reg_dir, "--municipality", "990001",
 	    "--synthetic", NULL));
+	itest_import_master(w->reg_dir);
 	if (spec->residents != NULL) {
 		w->city = itest_path(w->dir, "city");
 		argv_gen[2] = (char *)spec->residents;

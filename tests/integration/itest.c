@@ -257,6 +257,18 @@ itest_admin(const char *sub, ...)
 	return itest_ok(argv, NULL);
 }
 
+void
+itest_import_master(const char *reg_dir)
+{
+	free(itest_admin("import-master", "--data", reg_dir,
+	    FORMS_DIR "/master/vaccines.json",
+	    FORMS_DIR "/master/manufacturers.json",
+	    FORMS_DIR "/master/institutions.json",
+	    FORMS_DIR "/master/doctors.json",
+	    FORMS_DIR "/master/fee_categories.json",
+	    FORMS_DIR "/master/lots.json", NULL));
+}
+
 char *
 itest_last_line_dup(const char *out)
 {

@@ -62,6 +62,9 @@ char	*itest_spr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 char	*itest_admin(const char *sub, ...);
 
+/* Loads the master data seeds (forms/master) into the register in dir. */
+void	itest_import_master(const char *reg_dir);
+
 /* The last line of out, in a new string: `user add`'s activation code. */
 char	*itest_last_line_dup(const char *out);
 

@@ -197,7 +197,8 @@ test_ws_settings_every_key_is_documented(void **state)
 		"max_session_hours", "unlock_with", "lockout_failures",
 		"lockout_minutes", "max_offline_hours", "language", "driver",
 		"finger", "interval_seconds", "[session]", "[login]",
-		"[display]", "[fingerprint]", "[sync]",
+		"[display]", "[fingerprint]", "[sync]", "forms_dir",
+		"correction_approval", "[entry]",
 	};
 	char doc[4096], example[4096];
 	char needle[64];
