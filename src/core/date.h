@@ -8,9 +8,9 @@
  * tested on any day and the register and the workstation agree.
  * No I/O.
  *
- * Japanese era dates (令和6年4月1日, R06.04.01) will be parsed by a later
- * core_date_parse_era() into the same struct core_date; nothing here assumes
- * that a date was written in ISO form.
+ * Japanese era dates (令和6年4月1日, R6.4.1) are parsed by
+ * core_date_parse_any() (era.h) into the same struct core_date; nothing
+ * here assumes that a date was written in ISO form.
  *
  * Two ages:
  *  - core_date_age_years()/_months(): the ordinary "completed years (months)

@@ -403,13 +403,19 @@ value_of(const char *b, size_t k)
 }
 
 static bool
-eat(const char *b, size_t n, size_t *pos, const char *tok)
+has_at(const char *b, size_t n, size_t pos, const char *tok)
 {
 	size_t k = strlen(tok);
 
-	if (n - *pos < k || memcmp(b + *pos, tok, k) != 0)
+	return n - pos >= k && memcmp(b + pos, tok, k) == 0;
+}
+
+static bool
+eat(const char *b, size_t n, size_t *pos, const char *tok)
+{
+	if (!has_at(b, n, *pos, tok))
 		return false;
-	*pos += k;
+	*pos += strlen(tok);
 	return true;
 }
 
@@ -471,8 +477,7 @@ read_parts(const struct ctx *c, const char *b, size_t n, struct parts *p)
 	p->d = 1;
 	if (is_letter(b[0])) {
 		/* A word ("today") is not an era letter. */
-		pos = 1;
-		if (n > 1 && !is_digit(b[1]) && !eat(b, n, &pos, "元"))
+		if (n > 1 && !is_digit(b[1]) && !has_at(b, n, 1, "元"))
 			return refuse(c, "expected a %s such as %s", c->what,
 			    c->examples);
 		pos = 1;
@@ -618,14 +623,19 @@ check_era_year(const struct ctx *c, const struct parts *p, int *gy)
 		put_era_text(&o, p->era, era_year(p->era, e->last.y),
 		    e->last.m, e->last.d);
 		/* The era of the year's end: 昭和65年 is 1990, 平成2年. */
-		dec31 = (struct core_date){ *gy, 12, 31 };
-		era = era_of(&dec31);
 		out_init(&o, later, sizeof(later));
-		put_era_year(&o, era, era_year(era, *gy));
+		if (*gy <= CORE_DATE_YEAR_MAX) {
+			dec31 = (struct core_date){ *gy, 12, 31 };
+			era = era_of(&dec31);
+			put_str(&o, "; ");
+			put_int(&o, *gy);
+			put_str(&o, " is ");
+			put_era_year(&o, era, era_year(era, *gy));
+		}
 		return sesshu_err_set(c->err, SESSHU_EINVAL,
-		    "%s does not exist: %s ended on %04d-%02d-%02d (%s); "
-		    "%d is %s", typed, e->ja, e->last.y, e->last.m, e->last.d,
-		    last, *gy, later);
+		    "%s does not exist: %s ended on %04d-%02d-%02d (%s)%s",
+		    typed, e->ja, e->last.y, e->last.m, e->last.d, last,
+		    later);
 	}
 	if (p->era == MEIJI && *gy < gregorian_first.y)
 		return sesshu_err_set(c->err, SESSHU_EINVAL,

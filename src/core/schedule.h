@@ -123,7 +123,8 @@ struct core_schedule_rule {
  * reads "schedule"). Refusals are SESSHU_EFORMAT with a message naming
  * the file, the rule and the member: "forms/schedule.json: rules[3]
  * (MR 2期 dose 1): window.until: must be an object with years, months,
- * weeks or days". On success *out owns the schedule (caller frees with
+ * weeks or days"; a version newer than CORE_SCHEDULE_VERSION is
+ * SESSHU_EVERSION. On success *out owns the schedule (caller frees with
  * core_schedule_free); on failure *out is NULL.
  */
 int	core_schedule_parse(const char *json, size_t len, const char *filename,

@@ -79,8 +79,8 @@ menu_draw(struct tui *t)
 
 		snprintf(line, sizeof(line), " %c  %s", (int)items[i].key,
 		    _(items[i].label));
-		tui_put(t, y, 2, 44, a, line);
-		tui_put(t, y, 48, COLS - 49, A_DIM, _(items[i].hint));
+		tui_put(t, y, 2, 26, a, line);
+		tui_put(t, y, 30, COLS - 31, A_DIM, _(items[i].hint));
 	}
 	tui_put(t, y + 1, 2, COLS - 4, A_NORMAL, _("Press the number, or Up/Down "
 	    "and Enter. F11 returns here from any screen."));

@@ -214,6 +214,39 @@ compare(struct tui *t)
 	tui_status_refresh(t);
 }
 
+/*
+ * The lot as re-keyed, with what the master data says of it (maker and
+ * expiry), or its removal; NULL (and a message) when the lot is unknown
+ * or of another vaccine.
+ */
+static json_t *
+lot_changes(struct tui *t, const char *lot_no)
+{
+	char vaccine[16];
+	struct ws_lot lot;
+	json_t *c = json_object();
+
+	if (c == NULL)
+		return NULL;
+	if (lot_no[0] == '\0') {
+		json_object_set_new(c, "lot_no", json_null());
+		json_object_set_new(c, "lot_expiry", json_null());
+		return c;
+	}
+	if (ws_lot_get(t->ws, lot_no, vaccine, sizeof(vaccine), &lot, NULL) != 0 ||
+	    strcmp(vaccine, V.rec.vaccine_code) != 0) {
+		tui_message(t, 1, "%s", _("The re-keyed lot is not a lot of this "
+		    "vaccine in the master data: check the paper, or correct the "
+		    "record in the resident lookup."));
+		json_decref(c);
+		return NULL;
+	}
+	json_object_set_new(c, "lot_no", json_string(lot.lot_no));
+	json_object_set_new(c, "lot_expiry", json_string(lot.expiry));
+	json_object_set_new(c, "maker_code", json_string(lot.maker_code));
+	return c;
+}
+
 /* F6 or F7 after a mismatch. */
 static void
 resolve(struct tui *t, int rekeyed_right)
@@ -228,13 +261,11 @@ resolve(struct tui *t, int rekeyed_right)
 			    "sheet in the resident lookup and key it again."));
 			return;
 		}
-		changes = json_pack("{s:s, s:i}", "vaccinated_on", V.keyed_date,
-		    "dose", atoi(keyed(V_DOSE)));
-		if (changes != NULL && keyed(V_LOT)[0] != '\0')
-			json_object_set_new(changes, "lot_no",
-			    json_string(keyed(V_LOT)));
-		else if (changes != NULL)
-			json_object_set_new(changes, "lot_no", json_null());
+		if ((changes = lot_changes(t, keyed(V_LOT))) == NULL)
+			return;
+		json_object_set_new(changes, "vaccinated_on",
+		    json_string(V.keyed_date));
+		json_object_set_new(changes, "dose", json_integer(atoi(keyed(V_DOSE))));
 	}
 	rc = ws_record_revise(t->ws, V.rec.record_uuid, WS_REVISE_VERIFY, changes,
 	    rekeyed_right ? "verification: the re-keyed values were right" :
@@ -300,11 +331,16 @@ static void
 verify_draw(struct tui *t)
 {
 	char line[512], view[TUI_FIELD_BYTES], buf[16];
+	char month[CORE_YM_ERA_STRLEN];
 	int y = tui_body_top(t);
+	struct core_ym ym;
 	size_t cursor;
 
+	if (core_ym_parse(V.batch.billing_month, strlen(V.batch.billing_month),
+	    &ym, NULL) != 0 || core_ym_format_era(&ym, month, sizeof(month)) != 0)
+		snprintf(month, sizeof(month), "%s", V.batch.billing_month);
 	snprintf(line, sizeof(line), _("Verifying: %s %s  entered %ld, verified "
-	    "%ld"), V.batch.institution_name, V.batch.billing_month,
+	    "%ld"), V.batch.institution_name, month,
 	    V.batch.counts.entered, V.batch.counts.verified);
 	tui_put(t, y++, 1, COLS - 2, A_BOLD, line);
 	if (!V.have)
