@@ -13,8 +13,9 @@
  * with the saved record. The common sheet is: scan, date (R6.4.1), Enter,
  * Enter, F2.
  *
- * Nothing typed is lost: a second after the last key, and whenever the
- * session ends or is taken over, the sheet is kept as a draft in the
+ * Nothing typed is lost: when a field is left, a second after the last
+ * key, and whenever the session ends or is taken over, the sheet is kept
+ * as a draft in the
  * encrypted cache for its owner (ws_records.h), and offered back at the
  * next login. Every person shown is audited as person.view with this
  * screen's name (C4). forget() wipes the person and every value.
@@ -124,6 +125,8 @@ wipe_all(void)
 	}
 	wipe_sheet();
 	wipe_person();
+	if (E.sheet.form != NULL && E.ready)
+		tui_field_set(&E.vaccine, E.sheet.form->vaccine_code);
 	E.step = STEP_FIND;
 	E.find_focus = 0;
 	E.dirty = 0;
@@ -567,13 +570,15 @@ on_draft_timer(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* A value changed: the draft is kept a second after the last key. */
 static void
 typed(struct tui *t)
 {
 	E.dirty = 1;
 	E.confirm_armed = 0;
-	if (E.step == STEP_SHEET && E.draft_timer == 0)
-		E.draft_timer = g_timeout_add_seconds(1, on_draft_timer, t);
+	cancel_draft_timer();
+	if (E.step == STEP_SHEET)
+		E.draft_timer = g_timeout_add(1000, on_draft_timer, t);
 }
 
 /* Restores a draft: its batch, its person and its values. */
@@ -672,6 +677,12 @@ entry_forget(struct tui *t)
 	(void)t;
 	cancel_draft_timer();
 	wipe_all();
+	/* The next user starts without a form: they choose their vaccine. */
+	for (size_t i = 0; i < E.sheet.nfields; i++)
+		tui_field_free(&E.sheet.values[i]);
+	memset(&E.sheet, 0, sizeof(E.sheet));
+	if (E.ready)
+		tui_field_clear(&E.vaccine);
 	OPENSSL_cleanse(E.carry_lot, sizeof(E.carry_lot));
 	OPENSSL_cleanse(E.carry_doctor, sizeof(E.carry_doctor));
 	E.carry_vaccine[0] = '\0';
@@ -851,6 +862,7 @@ key_sheet(struct tui *t, wint_t key)
 		if (E.sheet.form == NULL)
 			return 1;
 		move_focus(back ? -1 : 1);
+		draft_keep(t);		/* a field done: kept at once */
 		return 1;
 	}
 	if (key == ' ' && f != NULL && cycle_value(E.focus)) {
