@@ -33,6 +33,7 @@ static const char *const push_status_names[] = { "applied", "conflict", "rejecte
 
 /* An applied change a supervisor should still look at (review queue kind). */
 #define REVIEW_DUPLICATE	"duplicate"
+#define REVIEW_CORRECTION	"correction"
 
 struct push_result {
 	enum push_status	status;
@@ -53,6 +54,7 @@ static const struct wire_field change_fields[] = {
 	{ "record", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "fingerprint", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "batch", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
+	{ "correction", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
 	{ "duplicate_confirmed", WIRE_BOOLEAN, WIRE_OPTIONAL, 0 },
 	WIRE_FIELDS_END
@@ -63,6 +65,8 @@ static int apply_record(struct reg *, const json_t *, struct push_result *,
 static int apply_fingerprint(struct reg *, const json_t *, struct push_result *,
     struct sesshu_err *);
 static int apply_questionnaire_batch(struct reg *, const json_t *,
+    struct push_result *, struct sesshu_err *);
+static int apply_correction_request(struct reg *, const json_t *,
     struct push_result *, struct sesshu_err *);
 
 /*
@@ -77,6 +81,7 @@ static const struct push_kind {
 	{ "record",		apply_record },
 	{ "fingerprint",	apply_fingerprint },
 	{ "batch",		apply_questionnaire_batch },
+	{ "correction",		apply_correction_request },
 };
 
 static const struct push_kind *
@@ -116,7 +121,7 @@ check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 		wire_get_string(c, path, "kind", 16, &kind, NULL, NULL);
 		if (push_kind_find(kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s.kind: unknown "
-			    "kind (this register knows record, fingerprint and batch)", path);
+			    "kind (this register knows record, fingerprint, batch and correction)", path);
 		wire_path_member(sub, sizeof(sub), path, kind);
 		if (json_object_get(c, kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
@@ -136,8 +141,9 @@ str(const json_t *obj, const char *name)
 }
 
 /*
- * A sheet's record names an open batch of the register's, and a verified
- * version was verified by someone other than its enterer (004 L197).
+ * A sheet's record names a batch of the register's, open when the sheet
+ * is new, and a verified version was verified by someone other than its
+ * enterer (004 L197).
  */
 static int
 record_fits_batch(struct reg *reg, const json_t *rec, char *why, size_t size)
@@ -155,7 +161,9 @@ record_fits_batch(struct reg *reg, const json_t *rec, char *why, size_t size)
 	if (store_batch_state(reg->st, batch, &state, NULL, NULL) != 0)
 		return snprintf(why, size, "batch_id: no such batch in the "
 		    "register"), 0;
-	if (!core_batch_accepts_sheets(state))
+	/* A closed batch takes no new sheet; corrections of its sheets go on. */
+	if (!core_batch_accepts_sheets(state) &&
+	    json_integer_value(json_object_get(rec, "version")) == 1)
 		return snprintf(why, size, "batch_id: the batch is closed"), 0;
 	return 1;
 }
@@ -351,6 +359,50 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 	}
 	res->status = PUSH_APPLIED;
 	return insert_version(reg, rec, &res->seq, err);
+}
+
+/*
+ * A correction or void that needs a supervisor's approval (DOMAIN §3.3,
+ * the workstation's setting correction_approval): checked like a record
+ * version, then kept in the review queue, not applied. The approval
+ * (a supervisor's decision) applies it as the next version.
+ */
+static int
+apply_correction_request(struct reg *reg, const json_t *change,
+    struct push_result *res, struct sesshu_err *err)
+{
+	const json_t *rec = json_object_get(change, "correction");
+	const json_t *base = json_object_get(change, "base_version");
+	sqlite3_int64 version = json_integer_value(json_object_get(rec, "version"));
+	sqlite3_int64 current;
+	int rc;
+
+	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
+		res->status = PUSH_REJECTED;
+		return 0;
+	}
+	if ((rc = current_version(reg, str(rec, "record_uuid"), &current, err)) != 0)
+		return rc;
+	if (current == 0 || base == NULL || json_integer_value(base) != current ||
+	    version != current + 1) {
+		res->status = PUSH_CONFLICT;
+		snprintf(res->message, sizeof(res->message), "the request is based "
+		    "on version %lld, but the register has version %lld",
+		    base != NULL ? (long long)json_integer_value(base) : 0LL,
+		    (long long)current);
+		return 0;
+	}
+	if (str(rec, "change_reason")[0] == '\0') {
+		res->status = PUSH_REJECTED;
+		snprintf(res->message, sizeof(res->message), "change_reason: a "
+		    "correction needs a reason");
+		return 0;
+	}
+	res->status = PUSH_APPLIED;
+	res->review = REVIEW_CORRECTION;
+	snprintf(res->message, sizeof(res->message), "waiting for a "
+	    "supervisor's approval");
+	return 0;
 }
 
 /*

@@ -113,8 +113,9 @@ static const char *const reg_v3[] = {
 
 /*
  * Master data (lots keyed by number) and batches, both sent by sync; the
- * review queue also takes possible duplicates: a dose a clerk confirmed
- * as recorded again is stored, and a supervisor looks at it (DOMAIN §3).
+ * review queue also takes possible duplicates (a dose a clerk confirmed
+ * as recorded again is stored, and a supervisor looks at it) and
+ * corrections that wait for a supervisor's approval (DOMAIN §3.3).
  * SQLite cannot change a CHECK in place, so the queue is copied.
  */
 static const char *const reg_v4[] = {
@@ -123,7 +124,8 @@ static const char *const reg_v4[] = {
 	"CREATE TABLE review_queue ("
 	"  id             INTEGER PRIMARY KEY,"
 	"  kind           TEXT NOT NULL"
-	"                 CHECK (kind IN ('conflict','rejected','duplicate')),"
+	"                 CHECK (kind IN ('conflict','rejected','duplicate',"
+	"                 'correction')),"
 	"  uuid           TEXT NOT NULL,"
 	"  workstation_id TEXT NOT NULL,"
 	"  change_kind    TEXT NOT NULL,"

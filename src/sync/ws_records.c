@@ -127,7 +127,7 @@ member_str(const json_t *obj, const char *name)
 	return v != NULL ? v : "";
 }
 
-/* A sheet may change while its batch is not closed. */
+/* A new sheet goes into a batch that is not closed. */
 static int
 batch_allows(struct ws_session *s, const json_t *rec, struct sesshu_err *err)
 {
@@ -145,9 +145,14 @@ batch_allows(struct ws_session *s, const json_t *rec, struct sesshu_err *err)
 	return 0;
 }
 
-int
-ws_record_revise(struct ws_session *s, const char *record_uuid,
-    enum ws_revision what, const json_t *changes, const char *reason,
+/*
+ * Builds version n+1 and either writes it (request 0) or sends it to the
+ * register as a correction request for a supervisor (request 1), leaving
+ * the record as it is until the approved version comes back by pull.
+ */
+static int
+revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
+    const json_t *changes, const char *reason, int request,
     struct sesshu_err *err)
 {
 	static const char *const actions[] = {
@@ -190,11 +195,6 @@ ws_record_revise(struct ws_session *s, const char *record_uuid,
 		json_decref(rec);
 		return sesshu_err_set(err, SESSHU_EDENIED, "%s", refusal);
 	}
-	if ((rc = batch_allows(s, rec, err)) != 0) {
-		ws_audit(s, actions[what], object, "refused: batch closed", NULL);
-		json_decref(rec);
-		return rc;
-	}
 	base = json_integer_value(json_object_get(rec, "version"));
 	if (changes != NULL)
 		json_object_foreach((json_t *)changes, key, value) {
@@ -216,14 +216,14 @@ ws_record_revise(struct ws_session *s, const char *record_uuid,
 		json_object_set_new(rec, "change_reason", json_string(reason));
 	if ((rc = entity_check(k, rec, "record", err)) != 0)
 		goto out;
-	if ((change = json_pack("{s:O, s:I}", "record", rec, "base_version",
-	    base)) == NULL) {
+	if ((change = json_pack("{s:O, s:I}", request ? "correction" : "record",
+	    rec, "base_version", base)) == NULL) {
 		rc = sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = store_begin(s->st, err)) != 0)
 		goto out;
-	if ((rc = store_run_text(s->st, retire_sql, record_uuid, NULL,
+	if (!request && (rc = store_run_text(s->st, retire_sql, record_uuid, NULL,
 	    "retiring a record version", err)) == 0 &&
 	    (rc = store_prepare(s->st, k->insert_sql, &stmt, err)) == 0) {
 		entity_bind(k, stmt, rec);
@@ -232,9 +232,11 @@ ws_record_revise(struct ws_session *s, const char *record_uuid,
 		store_stmt_done(stmt);
 	}
 	if (rc == 0)
-		rc = ws_outbox_add(s->st, "record", change, err);
+		rc = ws_outbox_add(s->st, request ? "correction" : "record", change,
+		    err);
 	if (rc == 0)
-		rc = ws_audit(s, actions[what], object, "ok", err);
+		rc = ws_audit(s, actions[what], object, request ?
+		    "requested: supervisor approval" : "ok", err);
 	if (rc == 0)
 		rc = store_commit(s->st, err);
 	else
@@ -305,4 +307,46 @@ ws_draft_discard(struct ws_session *s, const char *slot, struct sesshu_err *err)
 
 	return store_run_text(s->st, sql, s->user_id, slot, "discarding a draft",
 	    err);
+}
+
+int
+ws_record_revise(struct ws_session *s, const char *record_uuid,
+    enum ws_revision what, const json_t *changes, const char *reason,
+    struct sesshu_err *err)
+{
+	return revise(s, record_uuid, what, changes, reason, 0, err);
+}
+
+int
+ws_record_request(struct ws_session *s, const char *record_uuid,
+    enum ws_revision what, const json_t *changes, const char *reason,
+    struct sesshu_err *err)
+{
+	if (what == WS_REVISE_VERIFY)
+		return sesshu_err_set(err, SESSHU_EINVAL, "a verification needs "
+		    "no approval");
+	return revise(s, record_uuid, what, changes, reason, 1, err);
+}
+
+int
+ws_record_needs_approval(struct ws_session *s, const char *record_uuid,
+    enum ws_approval setting)
+{
+	/* Still in the outbox: the register has not acknowledged it yet. */
+	static const char sql[] =
+	    "SELECT 1 FROM outbox WHERE kind = 'record'"
+	    " AND instr(payload, ?1) > 0 LIMIT 1";
+	sqlite3_stmt *stmt;
+	int unsent = 0;
+
+	if (setting == WS_APPROVAL_NEVER)
+		return 0;
+	if (setting == WS_APPROVAL_ALWAYS)
+		return 1;
+	if (store_prepare(s->st, sql, &stmt, NULL) != 0)
+		return 1;	/* cannot tell: ask for approval */
+	sqlite3_bind_text(stmt, 1, record_uuid, -1, SQLITE_STATIC);
+	unsent = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	return !unsent;
 }

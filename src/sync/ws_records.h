@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "core/err.h"
+#include "auth/ws_settings.h"
 #include "sync/account.h"
 
 /*
@@ -47,13 +48,32 @@ enum ws_revision {
  * Writes version n+1 of the record: the current version with changes
  * (members as in ws_record_save; may be NULL) applied, and for a
  * verification state "verified" and verified_by the user. Refused with
- * SESSHU_EDENIED: verifying one's own entry (004 L197), changing a record
- * of a closed batch, a correction or void without a reason, and revising
- * a voided record. Audited as record.verify, record.correct, record.void.
+ * SESSHU_EDENIED: verifying one's own entry (004 L197), a correction or
+ * void without a reason, and revising a voided record. A record of a
+ * closed batch may still be corrected or voided (職権修正). Audited as record.verify, record.correct, record.void.
  */
 int	ws_record_revise(struct ws_session *s, const char *record_uuid,
 	    enum ws_revision what, const json_t *changes, const char *reason,
 	    struct sesshu_err *err);
+
+/*
+ * The same new version, sent to the register as a request for a
+ * supervisor's approval (DOMAIN §3.3) instead of being written: the
+ * record stays as it is until the approved version comes back by pull.
+ * CORRECT and VOID only. Audited with the outcome "requested".
+ */
+int	ws_record_request(struct ws_session *s, const char *record_uuid,
+	    enum ws_revision what, const json_t *changes, const char *reason,
+	    struct sesshu_err *err);
+
+/*
+ * Whether a correction or void of the record needs a supervisor's
+ * approval under the setting [entry] correction_approval: "synced" asks
+ * for it once the register has acknowledged the record (it is no longer
+ * in the outbox), "always" and "never" say it.
+ */
+int	ws_record_needs_approval(struct ws_session *s, const char *record_uuid,
+	    enum ws_approval setting);
 
 /*
  * Drafts: an unsaved sheet kept for its owner in the encrypted cache, so

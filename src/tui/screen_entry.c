@@ -32,6 +32,7 @@
 #include "core/vaccine.h"
 #include "sync/ws_records.h"
 #include "tui/field.h"
+#include "tui/finder.h"
 #include "tui/forms.h"
 #include "tui/person_keys.h"
 #include "tui/screen.h"
@@ -43,8 +44,7 @@
 #define HISTORY_SHOWN	4
 
 enum step {
-	STEP_FIND,	/* 宛名番号 (a scan) or カナ + 生年月日 */
-	STEP_PICK,	/* choosing from the search result */
+	STEP_FIND,	/* 宛名番号 (a scan) or カナ + 生年月日: finder.h */
 	STEP_SHEET,	/* keying the form */
 };
 
@@ -53,12 +53,7 @@ static struct entry {
 	struct ws_batch		 batch;
 	enum step		 step;
 
-	struct tui_field	 find;		/* 宛名番号 or カナ */
-	struct tui_field	 birth;		/* 生年月日 of a search */
-	int			 find_focus;	/* 0 find, 1 birth */
-	struct ws_person	 found[WS_SEARCH_MAX];
-	size_t			 nfound;
-	int			 more, pick;
+	struct tui_finder	 finder;
 
 	struct ws_person	 person;
 	struct ws_record	 history[WS_HISTORY_MAX];
@@ -100,10 +95,9 @@ wipe_person(void)
 {
 	OPENSSL_cleanse(&E.person, sizeof(E.person));
 	OPENSSL_cleanse(E.history, sizeof(E.history));
-	OPENSSL_cleanse(E.found, sizeof(E.found));
 	OPENSSL_cleanse(&E.check, sizeof(E.check));
-	E.nhistory = E.nfound = 0;
-	E.history_more = E.more = E.pick = 0;
+	E.nhistory = 0;
+	E.history_more = 0;
 	E.show_check = E.confirm_armed = 0;
 }
 
@@ -119,8 +113,7 @@ static void
 wipe_all(void)
 {
 	if (E.ready) {
-		tui_field_clear(&E.find);
-		tui_field_clear(&E.birth);
+		tui_finder_clear(&E.finder);
 		tui_field_clear(&E.vaccine);
 	}
 	wipe_sheet();
@@ -128,7 +121,6 @@ wipe_all(void)
 	if (E.sheet.form != NULL && E.ready)
 		tui_field_set(&E.vaccine, E.sheet.form->vaccine_code);
 	E.step = STEP_FIND;
-	E.find_focus = 0;
 	E.dirty = 0;
 }
 
@@ -338,9 +330,7 @@ show_person(struct tui *t, const struct ws_person *p)
 	snprintf(object, sizeof(object), "person:%s", p->atena_no);
 	tui_audit(t, "person.view", object, "ok: entry");
 	E.step = STEP_SHEET;
-	E.nfound = 0;
-	tui_field_clear(&E.find);
-	tui_field_clear(&E.birth);
+	tui_finder_clear(&E.finder);
 	if (E.sheet.form == NULL && E.carry_vaccine[0] != '\0')
 		choose_form(t, E.carry_vaccine);
 	else if (E.sheet.form != NULL)
@@ -349,71 +339,6 @@ show_person(struct tui *t, const struct ws_person *p)
 	E.dirty = 1;
 	tui_message(t, 0, "%s", _("Check the four keys against the sheet, then "
 	    "key the sheet. F2 saves."));
-}
-
-static void
-find_person(struct tui *t)
-{
-	const char *q = tui_field_text(&E.find), *b = tui_field_text(&E.birth);
-	struct sesshu_err err = { 0 };
-	struct ws_person p;
-	struct core_date birth;
-	size_t len = strlen(q), i;
-	int rc, digits = len > 0;
-
-	for (i = 0; i < len; i++)
-		if (q[i] < '0' || q[i] > '9')
-			digits = 0;
-	if (digits) {
-		/* A scan or a typed 宛名番号. */
-		if (len != WS_ATENA_DIGITS) {
-			tui_message(t, 1, "%s", _("An atena number has 10 digits."));
-			return;
-		}
-		rc = ws_person_get(t->ws, q, &p, &err);
-		if (rc == SESSHU_ENOTFOUND) {
-			char object[32];
-
-			snprintf(object, sizeof(object), "person:%s", q);
-			tui_audit(t, "person.view", object, "not found: entry");
-			tui_message(t, 1, _("No resident has the atena number %s."), q);
-			return;
-		}
-		if (rc != 0) {
-			tui_message(t, 1, "%s", err.msg);
-			return;
-		}
-		show_person(t, &p);
-		OPENSSL_cleanse(&p, sizeof(p));
-		return;
-	}
-	if (b[0] != '\0' && core_date_parse_any(b, strlen(b), &birth, &err) != 0) {
-		tui_message(t, 1, _("Date of birth: %s"), err.msg);
-		return;
-	}
-	if (ws_person_search(t->ws, q, b[0] != '\0' ? &birth : NULL, E.found,
-	    &E.nfound, &E.more, &err) != 0) {
-		tui_message(t, 1, "%s", err.msg);
-		return;
-	}
-	tui_audit(t, "person.search", "persons", E.nfound > 0 ? "ok: entry" :
-	    "not found: entry");
-	if (E.nfound == 0) {
-		tui_message(t, 1, "%s", _("Nobody matches. Check the kana and the "
-		    "date of birth."));
-		return;
-	}
-	if (E.nfound == 1) {
-		p = E.found[0];
-		show_person(t, &p);
-		OPENSSL_cleanse(&p, sizeof(p));
-		return;
-	}
-	E.step = STEP_PICK;
-	E.pick = 0;
-	tui_message(t, 0, "%s", E.more ? _("More than 50 match: only the first "
-	    "50 are listed. Add the date of birth to narrow the search.") :
-	    _("Choose the person with Up and Down, then Enter."));
 }
 
 /* ---- saving ------------------------------------------------------------- */
@@ -477,7 +402,6 @@ after_save(struct tui *t, const char *category)
 	wipe_sheet();
 	wipe_person();
 	E.step = STEP_FIND;
-	E.find_focus = 0;
 	cancel_draft_timer();
 	E.dirty = 0;
 	if (ws_draft_discard(t->ws, DRAFT_SLOT, &err) != 0)
@@ -620,8 +544,7 @@ entry_enter(struct tui *t, void *arg)
 	int rc;
 
 	if (!E.ready) {
-		if ((rc = tui_field_init(&E.find, 0, 40, &err)) != 0 ||
-		    (rc = tui_field_init(&E.birth, 0, 16, &err)) != 0 ||
+		if ((rc = tui_finder_init(&E.finder, "entry", &err)) != 0 ||
 		    (rc = tui_field_init(&E.vaccine, TUI_FIELD_ASCII, 12,
 		    &err)) != 0) {
 			tui_message(t, 1, "%s", err.msg);
@@ -768,47 +691,15 @@ cycle_lot(int i, int dir)
 static int
 key_find(struct tui *t, wint_t key)
 {
-	struct tui_field *f = E.find_focus ? &E.birth : &E.find;
-	int rc;
-
-	if (key == '\t' || key == TUI_FN(KEY_BTAB)) {
-		E.find_focus = !E.find_focus;
-		return 1;
-	}
-	if (TUI_IS_ENTER(key)) {
-		find_person(t);
-		return 1;
-	}
-	if (key == TUI_ESC) {
-		tui_field_clear(&E.find);
-		tui_field_clear(&E.birth);
-		E.find_focus = 0;
-		return 1;
-	}
-	rc = tui_field_key(f, key);
-	return rc;
-}
-
-static int
-key_pick(struct tui *t, wint_t key)
-{
 	struct ws_person p;
+	int rc = tui_finder_key(&E.finder, t, key, &p);
 
-	if (key == TUI_FN(KEY_DOWN) && (size_t)E.pick + 1 < E.nfound)
-		E.pick++;
-	else if (key == TUI_FN(KEY_UP) && E.pick > 0)
-		E.pick--;
-	else if (TUI_IS_ENTER(key)) {
-		p = E.found[E.pick];
+	if (rc == TUI_FINDER_FOUND) {
 		show_person(t, &p);
 		OPENSSL_cleanse(&p, sizeof(p));
-	} else if (key == TUI_ESC) {
-		OPENSSL_cleanse(E.found, sizeof(E.found));
-		E.nfound = 0;
-		E.step = STEP_FIND;
-	} else
-		return 0;
-	return 1;
+		return 1;
+	}
+	return rc;
 }
 
 static void
@@ -819,7 +710,6 @@ discard(struct tui *t)
 	wipe_sheet();
 	wipe_person();
 	E.step = STEP_FIND;
-	E.find_focus = 0;
 	cancel_draft_timer();
 	E.dirty = 0;
 	if (ws_draft_discard(t->ws, DRAFT_SLOT, &err) != 0)
@@ -888,8 +778,6 @@ entry_key(struct tui *t, wint_t key)
 	switch (E.step) {
 	case STEP_FIND:
 		return key_find(t, key);
-	case STEP_PICK:
-		return key_pick(t, key);
 	case STEP_SHEET:
 		return key_sheet(t, key);
 	}
@@ -912,36 +800,6 @@ draw_batch_line(struct tui *t, int y)
 	    E.batch.counts.claimed, E.batch.counts.entered,
 	    E.batch.counts.verified, E.batch.counts.voided);
 	tui_put(t, y, 1, COLS - 2, A_BOLD, line);
-}
-
-static void
-draw_find(struct tui *t, int y)
-{
-	char view[TUI_FIELD_BYTES];
-	size_t cursor, w1 = tui_text_width(_("Atena no. or kana")) + 2;
-	size_t w2 = tui_text_width(_("Date of birth")) + 2;
-	int x1 = 1 + (int)w1, x2 = x1 + 22 + (int)w2;
-
-	tui_put(t, y, 1, (int)w1, A_NORMAL, _("Atena no. or kana"));
-	tui_field_view(&E.find, view, sizeof(view), 20, &cursor);
-	tui_put(t, y, x1, 20, A_UNDERLINE, view);
-	if (E.step == STEP_FIND && !E.find_focus)
-		tui_cursor(t, y, x1 + (int)cursor);
-	tui_put(t, y, x1 + 22, (int)w2, A_NORMAL, _("Date of birth"));
-	tui_field_view(&E.birth, view, sizeof(view), 16, &cursor);
-	tui_put(t, y, x2, 16, A_UNDERLINE, view);
-	if (E.step == STEP_FIND && E.find_focus)
-		tui_cursor(t, y, x2 + (int)cursor);
-}
-
-static void
-draw_pick(struct tui *t, int y, int rows)
-{
-	int first = E.pick >= rows ? E.pick - rows + 1 : 0;
-
-	for (int i = first; (size_t)i < E.nfound && i < first + rows; i++)
-		tui_person_row_draw(t, y + i - first, &E.found[i],
-		    i == E.pick ? A_REVERSE : A_NORMAL);
 }
 
 static const char *
@@ -1097,10 +955,7 @@ entry_draw(struct tui *t)
 
 	draw_batch_line(t, y++);
 	if (E.step != STEP_SHEET) {
-		draw_find(t, ++y);
-		y += 2;
-		if (E.step == STEP_PICK)
-			draw_pick(t, y, bottom - y + 1);
+		tui_finder_draw(&E.finder, t, ++y, bottom, 1);
 		return;
 	}
 	tui_person_keys_draw(t, ++y, &E.person);
