@@ -121,13 +121,19 @@ static const struct core_dose *
 find_dose(const struct core_check_input *in, const char *stage, int dose)
 {
 	const struct core_dose *best = NULL;
+	char hs[CORE_SCHEDULE_STAGE_MAX];
+	int hd;
 
 	for (size_t i = 0; i < in->nhistory; i++) {
 		const struct core_dose *h = &in->history[i];
 
-		if (other_dose(in, h) && h->dose == dose &&
-		    strcmp(h->vaccine_code, in->entry->vaccine_code) == 0 &&
-		    strcmp(stage_of(h->stage), stage) == 0 &&
+		if (!other_dose(in, h) ||
+		    strcmp(h->vaccine_code, in->entry->vaccine_code) != 0)
+			continue;
+		/* Imported doses are numbered across stages: place them. */
+		core_schedule_canonical(in->schedule, h->vaccine_code, h->dose,
+		    h->stage, hs, sizeof(hs), &hd);
+		if (hd == dose && strcmp(hs, stage) == 0 &&
 		    (best == NULL || core_date_cmp(&h->on, &best->on) > 0))
 			best = h;
 	}
@@ -303,7 +309,9 @@ core_check_record(const struct core_check_input *in,
 	const struct core_check_person *p;
 	const struct core_dose *e;
 	const struct core_schedule_rule *r = NULL;
-	char d[64];
+	struct core_check_input placed;
+	struct core_dose entry;
+	char d[64], stage[CORE_SCHEDULE_STAGE_MAX];
 
 	if (out != NULL) {
 		memset(out, 0, sizeof(*out));
@@ -314,6 +322,14 @@ core_check_record(const struct core_check_input *in,
 	    in->person == NULL || in->entry == NULL ||
 	    (in->history == NULL && in->nhistory > 0))
 		return SESSHU_EINVAL;
+	/* The sheet's dose in its series, as the schedule names it. */
+	entry = *in->entry;
+	core_schedule_canonical(in->schedule, entry.vaccine_code, entry.dose,
+	    entry.stage, stage, sizeof(stage), &entry.dose);
+	entry.stage = stage;
+	placed = *in;
+	placed.entry = &entry;
+	in = &placed;
 	p = in->person;
 	e = in->entry;
 	if (!core_date_is_valid(&p->birth) || !core_date_is_valid(&e->on) ||
@@ -338,7 +354,9 @@ core_check_record(const struct core_check_input *in,
 		snprintf(d, sizeof(d), "%s ", e->vaccine_code);
 		fmt_dose(d + strlen(d), sizeof(d) - strlen(d),
 		    stage_of(e->stage), e->dose);
-		add(out, CORE_CHECK_ERROR, "dose", core_check_msg_no_rule,
+		/* Still recorded, as 任意 (category V), like any dose outside
+		 * the routine schedule (DOMAIN §2). */
+		add(out, CORE_CHECK_WARNING, "dose", core_check_msg_no_rule,
 		    "%s", d);
 	}
 

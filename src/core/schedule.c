@@ -269,6 +269,39 @@ core_schedule_at(const struct core_schedule *s, size_t i)
 	return s != NULL && i < s->n ? &s->rules[i] : NULL;
 }
 
+void
+core_schedule_canonical(const struct core_schedule *s, const char *vaccine,
+    int dose, const char *stage, char *stage_out, size_t size, int *dose_out)
+{
+	const char *seen[CORE_SCHEDULE_DOSE_MAX + 1];
+	size_t nseen = 0;
+	int left = dose;
+
+	*dose_out = dose;
+	snprintf(stage_out, size, "%s", stage_or_empty(stage));
+	if (s == NULL || vaccine == NULL || stage_out[0] != '\0' || dose < 1)
+		return;
+	/* Through the vaccine's stages, in the order the schedule lists them. */
+	for (size_t i = 0; i < s->n; i++) {
+		const struct core_schedule_rule *r = &s->rules[i];
+		size_t k;
+
+		if (strcmp(r->vaccine_code, vaccine) != 0 || r->stage[0] == '\0')
+			continue;
+		for (k = 0; k < nseen && strcmp(seen[k], r->stage) != 0; k++)
+			;
+		if (k < nseen || nseen == CORE_SCHEDULE_DOSE_MAX)
+			continue;
+		seen[nseen++] = r->stage;
+		if (left <= r->doses) {
+			snprintf(stage_out, size, "%s", r->stage);
+			*dose_out = left;
+			return;
+		}
+		left -= r->doses;
+	}
+}
+
 const struct core_schedule_rule *
 core_schedule_find(const struct core_schedule *s, const char *vaccine_code,
     int dose, const char *stage)
@@ -1043,19 +1076,26 @@ is_dose(const struct core_dose *h)
 	    core_date_is_valid(&h->on);
 }
 
-/* The latest dose given of this series and dose number, or NULL. */
+/*
+ * The latest dose given of this series and dose number, or NULL; the
+ * history's doses are placed in their series (core_schedule_canonical).
+ */
 static const struct core_dose *
-given(const struct core_dose *history, size_t n, const char *vaccine,
-    const char *stage, int dose)
+given(const struct core_schedule *s, const struct core_dose *history,
+    size_t n, const char *vaccine, const char *stage, int dose)
 {
 	const struct core_dose *best = NULL;
+	char hs[CORE_SCHEDULE_STAGE_MAX];
+	int hd;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct core_dose *h = &history[i];
 
-		if (is_dose(h) && h->dose == dose &&
-		    strcmp(h->vaccine_code, vaccine) == 0 &&
-		    strcmp(stage_or_empty(h->stage), stage) == 0 &&
+		if (!is_dose(h) || strcmp(h->vaccine_code, vaccine) != 0)
+			continue;
+		core_schedule_canonical(s, h->vaccine_code, h->dose, h->stage, hs,
+		    sizeof(hs), &hd);
+		if (hd == dose && strcmp(hs, stage) == 0 &&
 		    (best == NULL || core_date_cmp(&h->on, &best->on) > 0))
 			best = h;
 	}
@@ -1219,7 +1259,8 @@ due_seasonal(const struct core_schedule_rule *r, const struct core_date *birth,
 }
 
 static void
-due_rule(const struct core_schedule_rule *r, const struct core_date *birth,
+due_rule(const struct core_schedule *s, const struct core_schedule_rule *r,
+    const struct core_date *birth,
     const struct core_dose *history, size_t nh, const struct core_date *today,
     const struct core_date *horizon, const struct core_date *memory,
     struct core_due *out, size_t max, size_t *n)
@@ -1230,14 +1271,14 @@ due_rule(const struct core_schedule_rule *r, const struct core_date *birth,
 	const struct span *up = NULL, *closed = NULL;
 	size_t nw;
 
-	if (given(history, nh, r->vaccine_code, r->stage, r->dose) != NULL)
+	if (given(s, history, nh, r->vaccine_code, r->stage, r->dose) != NULL)
 		return;
 	if (r->dose > 1 &&
-	    given(history, nh, r->vaccine_code, r->stage, r->dose - 1) == NULL)
+	    given(s, history, nh, r->vaccine_code, r->stage, r->dose - 1) == NULL)
 		return;
 	nw = windows_of(r, birth, w);
 	if (r->interval_after > 0 &&
-	    (prev = given(history, nh, r->vaccine_code, r->stage,
+	    (prev = given(s, history, nh, r->vaccine_code, r->stage,
 	    r->interval_after)) != NULL &&
 	    core_schedule_earliest(r, &prev->on, &earliest) == 1)
 		for (size_t i = 0; i < nw; i++)
@@ -1302,7 +1343,7 @@ core_schedule_due(const struct core_schedule *s, const struct core_date *birth,
 			due_seasonal(r, birth, history, nhistory, today,
 			    &horizon, out, max, n);
 		else
-			due_rule(r, birth, history, nhistory, today, &horizon,
+			due_rule(s, r, birth, history, nhistory, today, &horizon,
 			    &memory, out, max, n);
 	}
 	return 0;

@@ -155,6 +155,20 @@ const struct core_schedule_rule *core_schedule_find(
 	    const char *stage);
 
 /*
+ * The series (stage) and dose number of a record as the schedule names
+ * them. A record with a stage keeps it. A record without one is placed by
+ * counting its dose through the vaccine's stages in schedule order: the
+ * previous system's imports number doses across stages (MR dose 2 is 2期
+ * dose 1, JE dose 4 is 2期 dose 1), and the forms of a vaccine with one
+ * stage (4種混合 1期, DT 2期) do not ask for it. A dose past every stage,
+ * or a vaccine without stages, is left as it is. stage_out holds size
+ * bytes (CORE_SCHEDULE_STAGE_MAX suffices).
+ */
+void	core_schedule_canonical(const struct core_schedule *s,
+	    const char *vaccine, int dose, const char *stage, char *stage_out,
+	    size_t size, int *dose_out);
+
+/*
  * The rule's main window for a person born on birth, as days: *from and
  * *last (the last day inside); *open_ended is set when there is no last
  * day (then *last is 9999-12-31). Clipped to the rule's effective days.

@@ -4,25 +4,25 @@
 #include <string.h>
 
 static const struct core_vaccine vaccines[] = {
-	{ "HIB", "Hib", "Haemophilus influenzae type b (Hib)", 'A' },
-	{ "PCV", "小児用肺炎球菌", "Pneumococcal conjugate (children)", 'A' },
-	{ "HBV", "B型肝炎", "Hepatitis B", 'A' },
-	{ "ROTA1", "ロタウイルス(1価)", "Rotavirus (monovalent)", 'A' },
-	{ "ROTA5", "ロタウイルス(5価)", "Rotavirus (pentavalent)", 'A' },
-	{ "DPTIPVHIB", "5種混合", "DTaP-IPV-Hib (5-in-1)", 'A' },
-	{ "DPTIPV", "4種混合", "DTaP-IPV (4-in-1)", 'A' },
-	{ "BCG", "BCG", "BCG (tuberculosis)", 'A' },
-	{ "MR", "麻しん風しん混合(MR)", "Measles-rubella (MR)", 'A' },
-	{ "VAR", "水痘", "Varicella", 'A' },
-	{ "JE", "日本脳炎", "Japanese encephalitis", 'A' },
-	{ "DT", "2種混合(DT)", "Diphtheria-tetanus (DT)", 'A' },
+	{ "HIB", "Hib", "Haemophilus influenzae type b (Hib)", 'A', 0 },
+	{ "PCV", "小児用肺炎球菌", "Pneumococcal conjugate (children)", 'A', 0 },
+	{ "HBV", "B型肝炎", "Hepatitis B", 'A', 0 },
+	{ "ROTA1", "ロタウイルス(1価)", "Rotavirus (monovalent)", 'A', 0 },
+	{ "ROTA5", "ロタウイルス(5価)", "Rotavirus (pentavalent)", 'A', 0 },
+	{ "DPTIPVHIB", "5種混合", "DTaP-IPV-Hib (5-in-1)", 'A', 0 },
+	{ "DPTIPV", "4種混合", "DTaP-IPV (4-in-1)", 'A', 0 },
+	{ "BCG", "BCG", "BCG (tuberculosis)", 'A', 0 },
+	{ "MR", "麻しん風しん混合(MR)", "Measles-rubella (MR)", 'A', 0 },
+	{ "VAR", "水痘", "Varicella", 'A', 0 },
+	{ "JE", "日本脳炎", "Japanese encephalitis", 'A', 0 },
+	{ "DT", "2種混合(DT)", "Diphtheria-tetanus (DT)", 'A', 0 },
 	{ "HPV", "ヒトパピローマウイルス(HPV)", "Human papillomavirus (HPV)",
-	    'A' },
-	{ "FLU", "高齢者インフルエンザ", "Influenza (older adults)", 'B' },
+	    'A', 0 },
+	{ "FLU", "高齢者インフルエンザ", "Influenza (older adults)", 'B', 1 },
 	{ "PPSV", "高齢者肺炎球菌",
-	    "Pneumococcal polysaccharide (older adults)", 'B' },
+	    "Pneumococcal polysaccharide (older adults)", 'B', 0 },
 	/* B類 since April 2024; earlier doses were 特例臨時接種 (category T). */
-	{ "COVID", "新型コロナウイルス", "COVID-19", 'B' },
+	{ "COVID", "新型コロナウイルス", "COVID-19", 'B', 1 },
 };
 
 #define NVACCINES (sizeof(vaccines) / sizeof(vaccines[0]))

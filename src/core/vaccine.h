@@ -27,6 +27,12 @@ struct core_vaccine {
 	const char	*name_ja;	/* "麻しん風しん混合(MR)" */
 	const char	*name_en;	/* "Measles-rubella (MR)" */
 	char		 klass;		/* enum core_vaccine_class */
+	/*
+	 * Given once a season (年度) rather than as a numbered series: the
+	 * same dose number recurs every year, so "the same dose" means the
+	 * same dose in the same fiscal year.
+	 */
+	int		 seasonal;
 };
 
 /* The entry for code s[0..len), or NULL when there is none. */

@@ -253,10 +253,20 @@ static int
 same_dose_recorded(struct reg *reg, const json_t *rec, char *other, size_t size,
     struct sesshu_err *err)
 {
+	/*
+	 * The same vaccine, stage and dose; for a seasonal vaccine also the
+	 * same fiscal year (April-March: the year of the day 3 months
+	 * earlier), since its dose 1 recurs every season.
+	 */
 	static const char sql[] =
-	    "SELECT record_uuid FROM vaccination_records WHERE atena_no = ?"
-	    " AND vaccine_code = ? AND dose = ? AND is_current = 1"
-	    " AND state != 'voided' AND screening_only = 0 AND record_uuid != ?";
+	    "SELECT record_uuid FROM vaccination_records WHERE atena_no = ?1"
+	    " AND vaccine_code = ?2 AND dose = ?3 AND is_current = 1"
+	    " AND state != 'voided' AND screening_only = 0 AND record_uuid != ?4"
+	    " AND coalesce(stage, '') = ?5"
+	    " AND (?6 = 0 OR strftime('%Y', vaccinated_on, '-3 months') ="
+	    "  strftime('%Y', ?7, '-3 months'))";
+	const struct core_vaccine *v = core_vaccine_find(str(rec, "vaccine_code"),
+	    strlen(str(rec, "vaccine_code")));
 	sqlite3_stmt *stmt;
 	int rc, found = 0;
 
@@ -269,6 +279,9 @@ same_dose_recorded(struct reg *reg, const json_t *rec, char *other, size_t size,
 	sqlite3_bind_text(stmt, 2, str(rec, "vaccine_code"), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, json_integer_value(json_object_get(rec, "dose")));
 	sqlite3_bind_text(stmt, 4, str(rec, "record_uuid"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, str(rec, "stage"), -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, v != NULL && v->seasonal);
+	sqlite3_bind_text(stmt, 7, str(rec, "vaccinated_on"), -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		snprintf(other, size, "%s", sqlite3_column_text(stmt, 0));
 		found = 1;

@@ -169,20 +169,29 @@ load_lots(struct tui *t)
 		tui_message(t, 1, "%s", err.msg);
 }
 
-/* The dose after the last one of this vaccine in the history. */
+/*
+ * The dose after the last one of this vaccine (and stage, when given) in
+ * the history, each record placed in its series as the schedule does.
+ */
 static int
-next_dose(const char *vaccine, const char *stage)
+next_dose(const struct core_schedule *sched, const char *vaccine,
+    const char *stage)
 {
-	int last = 0;
+	char placed[CORE_SCHEDULE_STAGE_MAX];
+	int last = 0, dose;
 
 	for (size_t i = 0; i < E.nhistory; i++) {
 		const struct ws_record *r = &E.history[i];
 
-		if (strcmp(r->vaccine_code, vaccine) == 0 && !r->screening_only &&
-		    strcmp(r->state, "voided") != 0 &&
-		    (stage == NULL || strcmp(r->stage, stage) == 0) &&
-		    r->dose > last)
-			last = r->dose;
+		if (strcmp(r->vaccine_code, vaccine) != 0 || r->screening_only ||
+		    strcmp(r->state, "voided") == 0)
+			continue;
+		core_schedule_canonical(sched, vaccine, r->dose, r->stage, placed,
+		    sizeof(placed), &dose);
+		if (stage != NULL && strcmp(placed, stage) != 0)
+			continue;
+		if ((stage != NULL ? dose : r->dose) > last)
+			last = stage != NULL ? dose : r->dose;
 	}
 	return last + 1;
 }
@@ -212,7 +221,7 @@ propose_dose(struct tui *t)
 	int n;
 
 	for (size_t i = 0; i < form->nstages; i++) {
-		n = next_dose(vaccine, form->stages[i]);
+		n = next_dose(t->forms.schedule, vaccine, form->stages[i]);
 		if (core_schedule_find(t->forms.schedule, vaccine, n,
 		    form->stages[i]) != NULL) {
 			tui_sheet_set(&E.sheet, "stage", form->stages[i]);
@@ -221,7 +230,7 @@ propose_dose(struct tui *t)
 			return;
 		}
 	}
-	n = next_dose(vaccine, NULL);
+	n = next_dose(t->forms.schedule, vaccine, NULL);
 	if (n > CORE_SCHEDULE_DOSE_MAX)
 		n = CORE_SCHEDULE_DOSE_MAX;
 	snprintf(dose, sizeof(dose), "%d", n);

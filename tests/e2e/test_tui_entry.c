@@ -618,6 +618,71 @@ test_tui_entry_a_killed_sheet_comes_back_at_the_next_login(void **state)
 	key("F9");
 }
 
+/* The review queue's rows of a kind, at the register. */
+static int
+review_rows(const char *kind)
+{
+	struct sesshu_err err = { 0 };
+	sqlite3_stmt *stmt;
+	struct reg *reg;
+	int n;
+
+	if (reg_open(&reg, W.w.reg_dir, &err) != 0)
+		fail_msg("reg_open: %s", err.msg);
+	assert_int_equal(sqlite3_prepare_v2(store_db(reg->st), "SELECT count(*) "
+	    "FROM review_queue WHERE kind = ?1", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	reg_close(reg);
+	return n;
+}
+
+/*
+ * A synced record is voided from the resident lookup: with the default
+ * setting the void goes to a supervisor as a request, and the record
+ * stays as it was until then.
+ */
+static void
+test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor(void **state)
+{
+	const struct person *p = &W.in[3];
+	double deadline;
+	char *s;
+
+	(void)state;
+	login("clerk01", NULL);
+	WAIT("業務メニュー");
+	key("3");
+	WAIT("宛名番号照会");
+	type(p->atena);
+	key("Enter");
+	WAIT(p->name);
+	key("F6");
+	WAIT("定期接種の接種予定");
+	key("F6");
+	WAIT("接種履歴");
+	/* The cursor starts on the latest record: this batch's MR dose. */
+	key("F7");
+	WAIT("取消の理由を入力して Enter キーを押してください。");
+	key("Enter");
+	WAIT("訂正・取消には理由が必要です。");
+	type("二重に入力したため");
+	key("Enter");
+	s = wait_screen("main", "所属長の承認を依頼しました", 0, 15);
+	assert_null(strstr(s, "[取消]"));
+	free(s);
+	key("F5");
+	deadline = now_s() + 20;
+	while (review_rows("correction") == 0) {
+		if (now_s() > deadline)
+			fail_msg("no correction request reached the register");
+		pause_ms(200);
+	}
+	key("F9");
+}
+
 static void
 test_tui_entry_a_broken_form_stops_the_start(void **state)
 {
@@ -659,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_tui_entry_a_second_clerk_verifies_with_one_mismatch),
 		cmocka_unit_test(test_tui_entry_the_register_holds_exactly_the_ten_records),
 		cmocka_unit_test(test_tui_entry_a_killed_sheet_comes_back_at_the_next_login),
+		cmocka_unit_test(test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor),
 		cmocka_unit_test(test_tui_entry_a_broken_form_stops_the_start),
 	};
 

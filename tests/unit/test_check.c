@@ -271,23 +271,42 @@ test_check_unknown_vaccine_is_an_error(void **state)
 }
 
 static void
-test_check_dose_or_stage_without_rule_is_an_error(void **state)
+test_check_dose_without_rule_is_voluntary_with_a_warning(void **state)
 {
 	struct sheet s;
 
 	(void)state;
 	sheet_init(&s);
-	s.entry.stage = NULL;		/* MR needs its stage */
-	run(&s);
-	expect_only(&s, core_check_msg_no_rule, CORE_CHECK_ERROR, "dose",
-	    "MR #1");
 	s.entry.stage = "1期";
 	s.entry.dose = 2;
 	run(&s);
-	expect_only(&s, core_check_msg_no_rule, CORE_CHECK_ERROR, "dose",
+	expect_only(&s, core_check_msg_no_rule, CORE_CHECK_WARNING, "dose",
 	    "MR 1期 #2");
 	assert_int_equal(s.out.category, 'V');
-	assert_int_equal(core_check_can_save(&s.out, 1), 0);
+	assert_int_equal(core_check_can_save(&s.out, 0), 1);
+}
+
+/*
+ * Doses without a stage are placed in their series the way the previous
+ * system numbered them: MR dose 1 is 1期, dose 2 is 2期 dose 1, and a
+ * third MR dose is past the schedule.
+ */
+static void
+test_check_a_dose_without_stage_is_placed_in_its_series(void **state)
+{
+	struct sheet s;
+
+	(void)state;
+	sheet_init(&s);
+	s.entry.stage = NULL;		/* MR dose 1 without a stage: 1期 */
+	run(&s);
+	assert_int_equal(s.out.nfindings, 0);
+	assert_int_equal(s.out.category, 'A');
+	s.entry.dose = 3;		/* past 1期 and 2期 */
+	run(&s);
+	expect_only(&s, core_check_msg_no_rule, CORE_CHECK_WARNING, "dose",
+	    "MR #3");
+	assert_int_equal(s.out.category, 'V');
 }
 
 static void
@@ -742,7 +761,8 @@ main(void)
 		cmocka_unit_test(test_check_date_after_moving_out_is_an_error),
 		cmocka_unit_test(test_check_date_after_death_is_an_error),
 		cmocka_unit_test(test_check_unknown_vaccine_is_an_error),
-		cmocka_unit_test(test_check_dose_or_stage_without_rule_is_an_error),
+		cmocka_unit_test(test_check_dose_without_rule_is_voluntary_with_a_warning),
+		cmocka_unit_test(test_check_a_dose_without_stage_is_placed_in_its_series),
 		cmocka_unit_test(test_check_outside_window_is_voluntary_with_a_warning),
 		cmocka_unit_test(test_check_outside_open_ended_window_shows_its_start),
 		cmocka_unit_test(test_check_sex_restriction_is_voluntary_with_a_warning),
