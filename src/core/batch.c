@@ -32,7 +32,8 @@ core_batch_state_name(enum core_batch_state st)
 enum core_batch_state
 core_batch_state_of(const struct core_batch_counts *c)
 {
-	if (c->entered < c->claimed || c->entered == 0)
+	/* More sheets than claimed is no more closable than fewer. */
+	if (c->entered != c->claimed || c->entered == 0)
 		return CORE_BATCH_OPEN;
 	if (c->verified < c->entered)
 		return CORE_BATCH_ENTERED;

@@ -75,13 +75,14 @@ static int apply_correction_request(struct reg *, const json_t *,
  */
 static const struct push_kind {
 	const char	*kind;
+	const char	*entity;	/* the entity kind its data is checked as */
 	int		 (*apply)(struct reg *, const json_t *change,
 			    struct push_result *, struct sesshu_err *);
 } push_kinds[] = {
-	{ "record",		apply_record },
-	{ "fingerprint",	apply_fingerprint },
-	{ "batch",		apply_questionnaire_batch },
-	{ "correction",		apply_correction_request },
+	{ "record",		"record",	apply_record },
+	{ "fingerprint",	"fingerprint",	apply_fingerprint },
+	{ "batch",		"batch",	apply_questionnaire_batch },
+	{ "correction",		"record",	apply_correction_request },
 };
 
 static const struct push_kind *
@@ -125,8 +126,8 @@ check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 		wire_path_member(sub, sizeof(sub), path, kind);
 		if (json_object_get(c, kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
-		if ((rc = entity_check(entity_find(kind), json_object_get(c, kind),
-		    sub, err)) != 0)
+		if ((rc = entity_check(entity_find(push_kind_find(kind)->entity),
+		    json_object_get(c, kind), sub, err)) != 0)
 			return rc;
 	}
 	return 0;
@@ -223,6 +224,40 @@ record_is_acceptable(struct reg *reg, const json_t *rec, char *why, size_t size)
 			    "before vaccinated_on"), 0;
 	}
 	return record_fits_batch(reg, rec, why, size);
+}
+
+/*
+ * What a later version may not change on its own: the batch of the
+ * sheet, and (without the same-dose check) which dose it is. Fills the
+ * current version's batch and whether vaccine, stage or dose differ.
+ */
+static int
+current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
+    int *dose_changed, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT coalesce(batch_id, ''), vaccine_code, dose, coalesce(stage, '')"
+	    " FROM vaccination_records WHERE record_uuid = ? AND is_current = 1";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	batch[0] = '\0';
+	*dose_changed = 0;
+	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, str(rec, "record_uuid"), -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		snprintf(batch, size, "%s", sqlite3_column_text(stmt, 0));
+		*dose_changed = strcmp((const char *)sqlite3_column_text(stmt, 1),
+		    str(rec, "vaccine_code")) != 0 ||
+		    sqlite3_column_int64(stmt, 2) !=
+		    json_integer_value(json_object_get(rec, "dose")) ||
+		    strcmp((const char *)sqlite3_column_text(stmt, 3),
+		    str(rec, "stage")) != 0;
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	return store_check(reg->st, rc, "reading a record's sheet", err);
 }
 
 /* The current version of a record, or 0 when the register has none. */
@@ -329,8 +364,8 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 	const json_t *base = json_object_get(change, "base_version");
 	sqlite3_int64 version = json_integer_value(json_object_get(rec, "version"));
 	sqlite3_int64 current;
-	char other[WIRE_UUID_STRLEN];
-	int rc;
+	char other[WIRE_UUID_STRLEN], batch[WIRE_UUID_STRLEN + 1];
+	int rc, dose_changed = 0, check_dose;
 
 	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
 		res->status = PUSH_REJECTED;
@@ -353,15 +388,28 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 		    (long long)json_integer_value(base) : 0LL, (long long)current);
 		return 0;
 	}
+	if (version > 1) {
+		if ((rc = current_sheet(reg, rec, batch, sizeof(batch),
+		    &dose_changed, err)) != 0)
+			return rc;
+		if (strcmp(batch, str(rec, "batch_id")) != 0) {
+			res->status = PUSH_REJECTED;
+			snprintf(res->message, sizeof(res->message), "batch_id: a "
+			    "later version cannot move a sheet to another batch");
+			return 0;
+		}
+	}
 	/*
 	 * The same dose twice: a conflict, unless the clerk saw the earlier
 	 * record and confirmed this one (ws_records.h); then it is stored and
-	 * a supervisor reviews the pair. Later versions were checked as 1.
+	 * a supervisor reviews the pair. A later version is checked again
+	 * only when it changes which dose it is.
 	 */
-	if (version == 1 &&
+	check_dose = version == 1 || dose_changed;
+	if (check_dose &&
 	    (rc = same_dose_recorded(reg, rec, other, sizeof(other), err)) < 0)
 		return rc;
-	if (version == 1 && rc == 1) {
+	if (check_dose && rc == 1) {
 		snprintf(res->message, sizeof(res->message), "the same dose is "
 		    "already recorded as record %s", other);
 		if (!json_is_true(json_object_get(change, "duplicate_confirmed"))) {
@@ -388,7 +436,8 @@ apply_correction_request(struct reg *reg, const json_t *change,
 	const json_t *base = json_object_get(change, "base_version");
 	sqlite3_int64 version = json_integer_value(json_object_get(rec, "version"));
 	sqlite3_int64 current;
-	int rc;
+	char batch[WIRE_UUID_STRLEN + 1];
+	int rc, dose_changed;
 
 	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
 		res->status = PUSH_REJECTED;
@@ -403,6 +452,15 @@ apply_correction_request(struct reg *reg, const json_t *change,
 		    "on version %lld, but the register has version %lld",
 		    base != NULL ? (long long)json_integer_value(base) : 0LL,
 		    (long long)current);
+		return 0;
+	}
+	if ((rc = current_sheet(reg, rec, batch, sizeof(batch), &dose_changed,
+	    err)) != 0)
+		return rc;
+	if (strcmp(batch, str(rec, "batch_id")) != 0) {
+		res->status = PUSH_REJECTED;
+		snprintf(res->message, sizeof(res->message), "batch_id: a later "
+		    "version cannot move a sheet to another batch");
 		return 0;
 	}
 	if (str(rec, "change_reason")[0] == '\0') {

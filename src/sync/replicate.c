@@ -169,6 +169,20 @@ settle(struct ws_session *s, const json_t *results, struct ws_sync_counts *c,
 			break;
 		}
 		park = strcmp(status, "conflict") == 0 || strcmp(status, "rejected") == 0;
+		/*
+		 * Sent again after a crash: the register answers "duplicate"
+		 * with the first answer, which may have been a refusal.
+		 */
+		if (strcmp(status, "duplicate") == 0) {
+			const char *first = json_string_value(json_object_get(r,
+			    "earlier_status"));
+
+			if (first != NULL && (strcmp(first, "conflict") == 0 ||
+			    strcmp(first, "rejected") == 0)) {
+				park = 1;
+				status = first;
+			}
+		}
 		if (!park && strcmp(status, "applied") != 0 &&
 		    strcmp(status, "duplicate") != 0) {
 			rc = sesshu_err_set(err, SESSHU_EFORMAT, "results[%zu]: unknown "

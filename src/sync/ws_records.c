@@ -187,6 +187,12 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 	    strcmp(member_str(rec, "state"), "verified") == 0)
 		snprintf(refusal, sizeof(refusal), "record %s is verified "
 		    "already", record_uuid);
+	else if (changes != NULL && (json_object_get(changes, "batch_id") != NULL ||
+	    json_object_get(changes, "record_uuid") != NULL ||
+	    json_object_get(changes, "atena_no") != NULL))
+		/* A sheet stays the same person's, in the same batch. */
+		snprintf(refusal, sizeof(refusal), "a new version cannot change "
+		    "the record's person, batch or identity");
 	else if (what != WS_REVISE_VERIFY && (reason == NULL || reason[0] == '\0'))
 		snprintf(refusal, sizeof(refusal), "a correction or void needs "
 		    "a reason");
@@ -209,9 +215,15 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 		json_object_set_new(rec, "verified_by", json_string(s->user_id));
 	} else if (what == WS_REVISE_VOID)
 		json_object_set_new(rec, "state", json_string("voided"));
-	else
-		/* A corrected record is verified again by someone. */
+	else {
+		/*
+		 * A corrected record is verified again, by someone other
+		 * than whoever keyed this correction (004 L197).
+		 */
 		json_object_set_new(rec, "state", json_string("entered"));
+		json_object_set_new(rec, "entered_by", json_string(s->user_id));
+		json_object_del(rec, "verified_by");
+	}
 	if (reason != NULL && reason[0] != '\0')
 		json_object_set_new(rec, "change_reason", json_string(reason));
 	if ((rc = entity_check(k, rec, "record", err)) != 0)

@@ -527,8 +527,10 @@ resume(struct tui *t, const json_t *d)
 	if (batch == NULL || atena == NULL ||
 	    ws_batch_get(t->ws, batch, &E.batch, &err) != 0 ||
 	    ws_person_get(t->ws, atena, &p, &err) != 0) {
+		/* Said once; a draft that cannot come back is not kept. */
 		tui_message(t, 1, _("The draft could not be restored: %s"),
 		    err.msg[0] != '\0' ? err.msg : "malformed");
+		ws_draft_discard(t->ws, DRAFT_SLOT, NULL);
 		return -1;
 	}
 	if (vaccine != NULL && vaccine[0] != '\0' && choose_form(t, vaccine) == 0)
@@ -573,6 +575,12 @@ tui_entry_open(struct tui *t, const char *batch_id)
 	struct sesshu_err err = { 0 };
 	int rc;
 
+	/* A sheet kept when the user left it (F4, F11) comes back first. */
+	if (E.step == STEP_SHEET && t->screen != &tui_screen_entry &&
+	    strcmp(E.batch.batch_id, batch_id) == 0)
+		return tui_switch(t, &tui_screen_entry, NULL);
+	if ((rc = tui_entry_resume(t)) != 0)
+		return rc < 0 ? rc : 0;
 	if ((rc = tui_switch(t, &tui_screen_entry, (void *)batch_id)) != 0)
 		return rc;
 	if (ws_batch_get(t->ws, batch_id, &E.batch, &err) != 0) {

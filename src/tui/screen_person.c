@@ -30,6 +30,7 @@
 #include "tui/finder.h"
 #include "tui/person_keys.h"
 #include "tui/screen.h"
+#include "tui/sheet.h"
 #include "tui/text.h"
 
 #define DUE_MAX		32
@@ -271,98 +272,6 @@ start_action(struct tui *t, enum action what)
 	    "says, type the reason and press Enter on it. Esc cancels."));
 }
 
-/* The corrected values, checked like a sheet (core/check.h). */
-static json_t *
-corrected(struct tui *t, const struct ws_record *r, struct sesshu_err *err)
-{
-	const char *d = tui_field_text(&P.fix[FIX_DATE]);
-	const char *lot_no = tui_field_text(&P.fix[FIX_LOT]);
-	struct core_dose doses[WS_HISTORY_MAX], entry;
-	struct core_check_person who = { 0 };
-	struct core_check_input in = { 0 };
-	struct core_check_result res;
-	struct core_check_lot lot;
-	char iso[CORE_DATE_STRLEN], vaccine[16];
-	struct ws_lot wl;
-	size_t nd = 0;
-	int have_lot = 0;
-	json_t *c;
-
-	memset(&entry, 0, sizeof(entry));
-	if (core_date_parse_any(d, strlen(d), &entry.on, err) != 0)
-		return NULL;
-	core_date_format(&entry.on, iso, sizeof(iso));
-	entry.record_uuid = r->record_uuid;
-	entry.vaccine_code = r->vaccine_code;
-	entry.dose = atoi(tui_field_text(&P.fix[FIX_DOSE]));
-	entry.stage = r->stage;
-	entry.screening_only = r->screening_only;
-	if (lot_no[0] != '\0' && ws_lot_get(t->ws, lot_no, vaccine,
-	    sizeof(vaccine), &wl, NULL) == 0 &&
-	    core_date_parse(wl.expiry, strlen(wl.expiry), &lot.expiry, NULL) == 0) {
-		lot.lot_no = wl.lot_no;
-		lot.vaccine_code = vaccine;
-		lot.maker_code = wl.maker_code;
-		have_lot = 1;
-	}
-	core_date_parse(P.who.birth_date, strlen(P.who.birth_date), &who.birth,
-	    NULL);
-	who.sex = P.who.sex;
-	who.status = P.who.status;
-	who.has_since = core_date_parse(P.who.resident_since,
-	    strlen(P.who.resident_since), &who.since, NULL) == 0;
-	who.has_until = core_date_parse(P.who.resident_until,
-	    strlen(P.who.resident_until), &who.until, NULL) == 0;
-	for (size_t i = 0; i < P.nhistory; i++) {
-		const struct ws_record *h = &P.history[i];
-
-		if (strcmp(h->state, "voided") == 0 ||
-		    strcmp(h->record_uuid, r->record_uuid) == 0 ||
-		    core_date_parse(h->vaccinated_on, strlen(h->vaccinated_on),
-		    &doses[nd].on, NULL) != 0)
-			continue;
-		doses[nd].record_uuid = h->record_uuid;
-		doses[nd].vaccine_code = h->vaccine_code;
-		doses[nd].dose = h->dose;
-		doses[nd].stage = h->stage;
-		doses[nd].screening_only = h->screening_only;
-		nd++;
-	}
-	in.schedule = t->forms.schedule;
-	in.person = &who;
-	in.history = doses;
-	in.nhistory = nd;
-	in.entry = &entry;
-	in.lot_no = lot_no;
-	in.maker_code = have_lot ? wl.maker_code : r->maker_code;
-	in.lot = have_lot ? &lot : NULL;
-	in.screening_reason = r->screening_only ? "-" : "";
-	local_today(&in.today);
-	core_check_record(&in, &res);
-	for (size_t i = 0; i < res.nfindings; i++)
-		if (res.findings[i].level == CORE_CHECK_ERROR) {
-			sesshu_err_set(err, SESSHU_EINVAL, "%s %s",
-			    _(res.findings[i].msgid), res.findings[i].detail);
-			return NULL;
-		}
-	if ((c = json_pack("{s:s, s:i, s:s, s:i, s:i}", "vaccinated_on", iso,
-	    "dose", entry.dose, "category", (char[]){ res.category, '\0' },
-	    "age_years", res.age_years, "age_months", res.age_months)) == NULL)
-		return NULL;
-	if (lot_no[0] == '\0') {
-		json_object_set_new(c, "lot_no", json_null());
-		json_object_set_new(c, "lot_expiry", json_null());
-	} else {
-		json_object_set_new(c, "lot_no", json_string(lot_no));
-		if (have_lot) {
-			json_object_set_new(c, "lot_expiry", json_string(wl.expiry));
-			json_object_set_new(c, "maker_code",
-			    json_string(wl.maker_code));
-		}
-	}
-	return c;
-}
-
 static void
 finish_action(struct tui *t)
 {
@@ -381,8 +290,10 @@ finish_action(struct tui *t)
 		tui_message(t, 1, "%s", _("A correction or a void needs a reason."));
 		return;
 	}
-	if (what == WS_REVISE_CORRECT &&
-	    (changes = corrected(t, r, &err)) == NULL) {
+	if (what == WS_REVISE_CORRECT && (changes = tui_sheet_revision(t,
+	    &P.who, P.history, P.nhistory, r, tui_field_text(&P.fix[FIX_DATE]),
+	    atoi(tui_field_text(&P.fix[FIX_DOSE])),
+	    tui_field_text(&P.fix[FIX_LOT]), &err)) == NULL) {
 		tui_message(t, 1, _("Not corrected: %s"), err.msg);
 		return;
 	}

@@ -27,6 +27,7 @@
 #include "tui/field.h"
 #include "tui/person_keys.h"
 #include "tui/screen.h"
+#include "tui/sheet.h"
 #include "tui/text.h"
 
 enum { V_VACCINE, V_DATE, V_DOSE, V_LOT, V_FIELDS };
@@ -214,39 +215,6 @@ compare(struct tui *t)
 	tui_status_refresh(t);
 }
 
-/*
- * The lot as re-keyed, with what the master data says of it (maker and
- * expiry), or its removal; NULL (and a message) when the lot is unknown
- * or of another vaccine.
- */
-static json_t *
-lot_changes(struct tui *t, const char *lot_no)
-{
-	char vaccine[16];
-	struct ws_lot lot;
-	json_t *c = json_object();
-
-	if (c == NULL)
-		return NULL;
-	if (lot_no[0] == '\0') {
-		json_object_set_new(c, "lot_no", json_null());
-		json_object_set_new(c, "lot_expiry", json_null());
-		return c;
-	}
-	if (ws_lot_get(t->ws, lot_no, vaccine, sizeof(vaccine), &lot, NULL) != 0 ||
-	    strcmp(vaccine, V.rec.vaccine_code) != 0) {
-		tui_message(t, 1, "%s", _("The re-keyed lot is not a lot of this "
-		    "vaccine in the master data: check the paper, or correct the "
-		    "record in the resident lookup."));
-		json_decref(c);
-		return NULL;
-	}
-	json_object_set_new(c, "lot_no", json_string(lot.lot_no));
-	json_object_set_new(c, "lot_expiry", json_string(lot.expiry));
-	json_object_set_new(c, "maker_code", json_string(lot.maker_code));
-	return c;
-}
-
 /* F6 or F7 after a mismatch. */
 static void
 resolve(struct tui *t, int rekeyed_right)
@@ -256,16 +224,26 @@ resolve(struct tui *t, int rekeyed_right)
 	int rc;
 
 	if (rekeyed_right) {
+		struct ws_record history[WS_HISTORY_MAX];
+		size_t n;
+		int more;
+
 		if (differs(V_VACCINE)) {
 			tui_message(t, 1, "%s", _("The vaccine differs: void this "
 			    "sheet in the resident lookup and key it again."));
 			return;
 		}
-		if ((changes = lot_changes(t, keyed(V_LOT))) == NULL)
+		/* The re-keyed values are checked as the sheet was. */
+		if (ws_person_records(t->ws, V.person.atena_no, history,
+		    WS_HISTORY_MAX, &n, &more, &err) == 0)
+			changes = tui_sheet_revision(t, &V.person, history, n,
+			    &V.rec, V.keyed_date, atoi(keyed(V_DOSE)),
+			    keyed(V_LOT), &err);
+		OPENSSL_cleanse(history, sizeof(history));
+		if (changes == NULL) {
+			tui_message(t, 1, _("Not verified: %s"), err.msg);
 			return;
-		json_object_set_new(changes, "vaccinated_on",
-		    json_string(V.keyed_date));
-		json_object_set_new(changes, "dose", json_integer(atoi(keyed(V_DOSE))));
+		}
 	}
 	rc = ws_record_revise(t->ws, V.rec.record_uuid, WS_REVISE_VERIFY, changes,
 	    rekeyed_right ? "verification: the re-keyed values were right" :

@@ -256,7 +256,10 @@ tui_sheet_build(struct tui *t, const struct tui_sheet *s,
 	if (json_object_get(rec, "institution_code") == NULL)
 		json_object_set_new(rec, "institution_code",
 		    json_string(batch->institution_code));
-	if (json_object_get(rec, "billing_month") == NULL)
+	/* The batch's month, unless the city does not hold the item. */
+	if (json_object_get(rec, "billing_month") == NULL &&
+	    (tui_sheet_index(s, "billing_month") < 0 ||
+	    !s->form->fields[tui_sheet_index(s, "billing_month")].hidden))
 		json_object_set_new(rec, "billing_month",
 		    json_string(batch->billing_month));
 	if (json_object_get(rec, "screening_only") == NULL)
@@ -346,4 +349,98 @@ tui_sheet_from_json(struct tui_sheet *s, const json_t *values)
 	json_object_foreach((json_t *)values, item, v)
 		if (json_is_string(v))
 			tui_sheet_set(s, item, json_string_value(v));
+}
+
+json_t *
+tui_sheet_revision(struct tui *t, const struct ws_person *p,
+    const struct ws_record *history, size_t nhistory,
+    const struct ws_record *r, const char *date, int dose, const char *lot_no,
+    struct sesshu_err *err)
+{
+	struct core_dose doses[WS_HISTORY_MAX], entry;
+	struct core_check_person who;
+	struct core_check_input in;
+	struct core_check_result res;
+	struct core_check_lot lot;
+	char iso[CORE_DATE_STRLEN], vaccine[16];
+	struct ws_lot wl;
+	size_t nd = 0;
+	int have_lot = 0;
+	json_t *c;
+
+	memset(&entry, 0, sizeof(entry));
+	if (core_date_parse_any(date, strlen(date), &entry.on, err) != 0)
+		return NULL;
+	core_date_format(&entry.on, iso, sizeof(iso));
+	entry.record_uuid = r->record_uuid;
+	entry.vaccine_code = r->vaccine_code;
+	entry.dose = dose;
+	entry.stage = r->stage;
+	entry.screening_only = r->screening_only;
+	if (lot_no[0] != '\0' && ws_lot_get(t->ws, lot_no, vaccine,
+	    sizeof(vaccine), &wl, NULL) == 0 && parse_date(wl.expiry, &lot.expiry)) {
+		lot.lot_no = wl.lot_no;
+		lot.vaccine_code = vaccine;
+		lot.maker_code = wl.maker_code;
+		have_lot = 1;
+	}
+	memset(&who, 0, sizeof(who));
+	parse_date(p->birth_date, &who.birth);
+	who.sex = p->sex;
+	who.status = p->status;
+	who.has_since = parse_date(p->resident_since, &who.since);
+	who.has_until = parse_date(p->resident_until, &who.until);
+	/* The person's other records: the revised one is the entry. */
+	for (size_t i = 0; i < nhistory && nd < WS_HISTORY_MAX; i++) {
+		const struct ws_record *h = &history[i];
+
+		if (strcmp(h->state, "voided") == 0 ||
+		    strcmp(h->record_uuid, r->record_uuid) == 0 ||
+		    !parse_date(h->vaccinated_on, &doses[nd].on))
+			continue;
+		doses[nd].record_uuid = h->record_uuid;
+		doses[nd].vaccine_code = h->vaccine_code;
+		doses[nd].dose = h->dose;
+		doses[nd].stage = h->stage;
+		doses[nd].screening_only = h->screening_only;
+		nd++;
+	}
+	memset(&in, 0, sizeof(in));
+	in.schedule = t->forms.schedule;
+	in.person = &who;
+	in.history = doses;
+	in.nhistory = nd;
+	in.entry = &entry;
+	in.lot_no = lot_no;
+	in.maker_code = have_lot ? wl.maker_code : r->maker_code;
+	in.lot = have_lot ? &lot : NULL;
+	in.screening_reason = r->screening_only ? "-" : "";
+	local_today(&in.today);
+	if (core_check_record(&in, &res) != 0)
+		return sesshu_err_set(err, SESSHU_EINVAL, "%s", _("invalid date")),
+		    NULL;
+	for (size_t i = 0; i < res.nfindings; i++)
+		if (res.findings[i].level == CORE_CHECK_ERROR) {
+			sesshu_err_set(err, SESSHU_EINVAL, "%s %s",
+			    _(res.findings[i].msgid), res.findings[i].detail);
+			return NULL;
+		}
+	if ((c = json_pack("{s:s, s:i, s:s, s:i, s:i}", "vaccinated_on", iso,
+	    "dose", dose, "category", (char[]){ res.category, '\0' },
+	    "age_years", res.age_years, "age_months", res.age_months)) == NULL) {
+		sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (lot_no[0] == '\0') {
+		json_object_set_new(c, "lot_no", json_null());
+		json_object_set_new(c, "lot_expiry", json_null());
+	} else {
+		json_object_set_new(c, "lot_no", json_string(lot_no));
+		json_object_set_new(c, "lot_expiry", have_lot ?
+		    json_string(wl.expiry) : json_null());
+		if (have_lot)
+			json_object_set_new(c, "maker_code",
+			    json_string(wl.maker_code));
+	}
+	return c;
 }

@@ -60,6 +60,19 @@ int	tui_sheet_build(struct tui *t, const struct tui_sheet *s,
 	    json_t **record, struct core_check_result *check, int *bad,
 	    struct sesshu_err *err);
 
+/*
+ * The changed values of a new version of record r of person p (date in
+ * 和暦 or 西暦, dose, lot; a correction or a verifier's re-keying),
+ * checked like a sheet against the person's other records: the changes
+ * with the lot's maker and expiry, the category and the ages, as JSON for
+ * ws_record_revise() (caller decrefs); NULL with err naming the first
+ * error found.
+ */
+json_t	*tui_sheet_revision(struct tui *t, const struct ws_person *p,
+	    const struct ws_record *history, size_t nhistory,
+	    const struct ws_record *r, const char *date, int dose,
+	    const char *lot_no, struct sesshu_err *err);
+
 /* The sheet as a draft payload (values by item), and back. */
 json_t	*tui_sheet_to_json(const struct tui_sheet *s);
 void	tui_sheet_from_json(struct tui_sheet *s, const json_t *values);

@@ -398,7 +398,14 @@ tui_audit(struct tui *t, const char *action, const char *object,
 static void
 end_session(struct tui *t)
 {
-	/* First: the sync thread's connection closes before the session's. */
+	/*
+	 * Whatever ends it (F9, F10, a signal, a timeout, a takeover), an
+	 * unsaved sheet is kept for its owner before anything is wiped.
+	 */
+	for (size_t i = 0; t->ws != NULL && i < NSCREENS; i++)
+		if (screens[i]->save_draft != NULL)
+			screens[i]->save_draft(t);
+	/* The sync thread's connection closes before the session's. */
 	bgsync_stop(t->sync);
 	t->sync = NULL;
 	forget_all(t);
