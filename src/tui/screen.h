@@ -109,6 +109,7 @@ extern const struct tui_screen tui_screen_menu;
 extern const struct tui_screen tui_screen_batches;
 extern const struct tui_screen tui_screen_entry;
 extern const struct tui_screen tui_screen_verify;
+extern const struct tui_screen tui_screen_refused;
 
 /* Opens the entry screen on a batch (screen_entry.c). */
 int	tui_entry_open(struct tui *t, const char *batch_id);
@@ -147,6 +148,7 @@ struct tui {
 	/* Status line, refreshed after login, sync and each minute. */
 	enum tui_net		 net;
 	long			 unsent;	/* -1: unknown */
+	long			 refused;	/* parked after a refusal; -1: unknown */
 	char			 last_sync[32];	/* local time, "" when never */
 
 	/* Where the cursor goes after a redraw (a focused field). */

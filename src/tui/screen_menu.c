@@ -24,6 +24,9 @@ static const struct menu_item {
 	{ '3', N_("Resident lookup (宛名検索)"),
 	  N_("A resident's keys, vaccination history and doses due"),
 	  &tui_screen_person },
+	{ '4', N_("Refused changes"),
+	  N_("What the register did not accept, with its reason"),
+	  &tui_screen_refused },
 };
 
 #define NITEMS	(sizeof(items) / sizeof(items[0]))
@@ -90,7 +93,8 @@ const struct tui_screen tui_screen_menu = {
 	.name = "menu",
 	.title = N_("Menu"),
 	.help = N_("Choose the work: 1 questionnaire entry (batches), 2 "
-	    "verification of another user's entries, 3 resident lookup. F11 "
+	    "verification of another user's entries, 3 resident lookup, 4 the "
+	    "changes the register refused. F11 "
 	    "returns to this menu from any screen; F12 locks the screen; F9 "
 	    "logs out."),
 	.keys = menu_keys,

@@ -38,6 +38,7 @@
 
 #include "store/audit.h"
 #include "sync/replicate.h"
+#include "sync/ws_refused.h"
 #include "tui/bgsync.h"
 #include "tui/text.h"
 
@@ -52,6 +53,7 @@ static const struct tui_screen *const screens[] = {
 	&tui_screen_batches,
 	&tui_screen_entry,
 	&tui_screen_verify,
+	&tui_screen_refused,
 };
 
 #define NSCREENS	(sizeof(screens) / sizeof(screens[0]))
@@ -172,6 +174,9 @@ status_set(struct tui *t, long unsent, time_t when)
 	time_t now = time(NULL);
 
 	t->unsent = unsent;
+	/* The register's refusals are counted apart, and always shown. */
+	if (t->ws == NULL || ws_refused_count(t->ws->st, &t->refused, NULL) != 0)
+		t->refused = -1;
 	t->last_sync[0] = '\0';
 	if (when != 0 && localtime_r(&when, &tm) != NULL &&
 	    localtime_r(&now, &today) != NULL)
@@ -214,7 +219,7 @@ tui_status_refresh(struct tui *t)
 static void
 draw_status(struct tui *t, int y)
 {
-	char left[1024], clock[32], unsent[64], sync[96];
+	char left[1024], clock[32], unsent[160], sync[96];
 	const char *net;
 	struct tm tm;
 	time_t now = time(NULL);
@@ -242,6 +247,12 @@ draw_status(struct tui *t, int y)
 			snprintf(sync, sizeof(sync), _("synced %s"), t->last_sync);
 		else
 			snprintf(sync, sizeof(sync), "%s", _("not synced yet"));
+		if (t->refused > 0) {
+			size_t len = strlen(unsent);
+
+			snprintf(unsent + len, sizeof(unsent) - len,
+			    _(" (refused %ld: menu 4)"), t->refused);
+		}
 		snprintf(left, sizeof(left), " %s (%s)  %s  %s  %s  %s",
 		    t->ws->user_id, role_label(t->ws->role),
 		    t->cfg.workstation_id, net, unsent, sync);

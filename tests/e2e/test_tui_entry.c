@@ -38,6 +38,7 @@
 #include "register/reg.h"
 #include "store/store.h"
 #include "sync/account.h"
+#include "sync/ws_records.h"
 #include "testutil.h"
 #include "tui_driver.h"
 
@@ -683,6 +684,44 @@ test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor(void **state)
 	key("F9");
 }
 
+/*
+ * A change the register rejects is shown: counted in the status line,
+ * listed with the register's reason, and discarded there (audited).
+ */
+static void
+test_tui_entry_a_refused_change_is_shown_with_its_reason(void **state)
+{
+	struct ws_session *s = admin_session();
+	struct sesshu_err err = { 0 };
+	json_t *rec;
+	char *screen;
+
+	(void)state;
+	/* A 宛名番号 the register does not know: it rejects the record. */
+	rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:i, s:i, s:i}",
+	    "atena_no", "9999999999", "vaccine_code", "MR", "dose", 1,
+	    "category", "A", "vaccinated_on", W.day, "institution_code",
+	    INSTITUTION, "screening_only", 0, "other_municipality", 0,
+	    "certificate_issued", 0);
+	if (ws_record_save(s, rec, NULL, &err) != 0)
+		fail_msg("ws_record_save: %s", err.msg);
+	json_decref(rec);
+	ws_session_close(s);
+	login("clerk01", NULL);
+	WAIT("業務メニュー");
+	key("F5");
+	WAIT("送信拒否 1件");
+	key("4");
+	screen = wait_screen("main", "送信できなかった変更", 0, 15);
+	assert_non_null(strstr(screen, "person:9999999999"));
+	assert_non_null(strstr(screen, "no such person in the register"));
+	free(screen);
+	key("F3");
+	WAIT("この端末の一覧から外しました");
+	WAIT_GONE("送信拒否 1件");
+	key("F9");
+}
+
 static void
 test_tui_entry_a_broken_form_stops_the_start(void **state)
 {
@@ -725,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_tui_entry_the_register_holds_exactly_the_ten_records),
 		cmocka_unit_test(test_tui_entry_a_killed_sheet_comes_back_at_the_next_login),
 		cmocka_unit_test(test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor),
+		cmocka_unit_test(test_tui_entry_a_refused_change_is_shown_with_its_reason),
 		cmocka_unit_test(test_tui_entry_a_broken_form_stops_the_start),
 	};
 

@@ -1,0 +1,97 @@
+/* ws_refused.c: the changes the register refused; see ws_refused.h. */
+#include "sync/ws_refused.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+int
+ws_refused_count(struct store *st, long *count, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*count = 0;
+	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
+		return rc;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	return store_check(st, rc, "counting refused changes", err);
+}
+
+/* What a change is about, from its payload: a person or a batch. */
+static void
+subject_of(const char *kind, const char *payload, char *out, size_t size)
+{
+	json_t *doc = json_loads(payload, 0, NULL), *data;
+	const char *v;
+
+	out[0] = '\0';
+	if (doc == NULL)
+		return;
+	data = json_object_get(doc, kind);
+	if ((v = json_string_value(json_object_get(data, "atena_no"))) != NULL)
+		snprintf(out, size, "person:%s", v);
+	else if ((v = json_string_value(json_object_get(data, "batch_id"))) != NULL)
+		snprintf(out, size, "batch:%.36s", v);
+	else if ((v = json_string_value(json_object_get(data, "user_id"))) != NULL)
+		snprintf(out, size, "user:%.32s", v);
+	json_decref(doc);
+}
+
+int
+ws_refused_list(struct ws_session *s, struct ws_refused *out, size_t max,
+    size_t *n, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT uuid, kind, created_at, payload, last_error FROM outbox"
+	    " WHERE last_error IS NOT NULL ORDER BY id";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*n = 0;
+	if ((rc = store_prepare(s->st, sql, &stmt, err)) != 0)
+		return rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max) {
+		struct ws_refused *r = &out[(*n)++];
+
+		snprintf(r->uuid, sizeof(r->uuid), "%s", sqlite3_column_text(stmt, 0));
+		snprintf(r->kind, sizeof(r->kind), "%s", sqlite3_column_text(stmt, 1));
+		snprintf(r->created_at, sizeof(r->created_at), "%s",
+		    sqlite3_column_text(stmt, 2));
+		subject_of(r->kind, (const char *)sqlite3_column_text(stmt, 3),
+		    r->subject, sizeof(r->subject));
+		snprintf(r->reason, sizeof(r->reason), "%s",
+		    sqlite3_column_text(stmt, 4));
+	}
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	store_stmt_done(stmt);
+	return store_check(s->st, rc, "listing refused changes", err);
+}
+
+int
+ws_refused_discard(struct ws_session *s, const char *uuid,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "DELETE FROM outbox WHERE uuid = ?1 AND last_error IS NOT NULL";
+	char object[64];
+	int rc;
+
+	snprintf(object, sizeof(object), "change:%s", uuid);
+	if ((rc = store_begin(s->st, err)) != 0)
+		return rc;
+	if ((rc = store_run_text(s->st, sql, uuid, NULL, "discarding a refused "
+	    "change", err)) == 0 &&
+	    (rc = ws_audit(s, "outbox.discard", object, "ok", err)) == 0)
+		return store_commit(s->st, err);
+	store_rollback(s->st);
+	return rc;
+}
