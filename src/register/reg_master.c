@@ -8,6 +8,7 @@
  */
 #include "register/reg_master.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <jansson.h>
 
 #include "core/date.h"
+#include "core/master.h"
 #include "core/vaccine.h"
 #include "store/store.h"
 #include "sync/entity.h"
@@ -25,10 +27,13 @@ static const char *const master_kinds[] = {
 };
 #define NKINDS	(sizeof(master_kinds) / sizeof(master_kinds[0]))
 
+/* A seed file is small; a larger one is a mistake, not data. */
+#define MASTER_FILE_MAX	(16 * 1024 * 1024)
+
 struct master_file {
-	const char	*path;
-	json_t		*doc;
-	size_t		 order;		/* index in master_kinds */
+	const char		*path;
+	struct core_master	*set;		/* core/master.h: checked rows */
+	size_t			 order;		/* index in master_kinds */
 };
 
 static const char *
@@ -72,6 +77,24 @@ check_row(struct reg *reg, const char *kind, const json_t *row,
 			    "code \"%.16s\" is not one sesshu knows", path, code);
 	}
 	if (strcmp(kind, "lot") == 0) {
+		static const char other_sql[] =
+		    "SELECT 1 FROM lots WHERE lot_no = ? AND vaccine_code != ?";
+		sqlite3_stmt *stmt;
+		int taken = 0;
+
+		if (store_prepare(reg->st, other_sql, &stmt, NULL) == 0) {
+			sqlite3_bind_text(stmt, 1, member(row, "lot_no"), -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 2, member(row, "vaccine_code"), -1,
+			    SQLITE_STATIC);
+			taken = sqlite3_step(stmt) == SQLITE_ROW;
+			store_stmt_done(stmt);
+		}
+		/* Sync names a lot by its number (entity_schema.c, v4). */
+		if (taken)
+			return sesshu_err_set(err, SESSHU_EFORMAT, "%s.lot_no: the "
+			    "register has this lot number for another vaccine",
+			    path);
 		code = member(row, "expiry");
 		if (core_date_parse(code, strlen(code), &d, err) != 0)
 			return sesshu_err_prefix(err, "%s.expiry", path);
@@ -112,7 +135,7 @@ apply_file(struct reg *reg, const struct master_file *f,
 {
 	const char *kind = master_kinds[f->order];
 	const struct entity_kind *k = entity_find(kind);
-	json_t *rows = json_object_get(f->doc, "rows"), *row;
+	json_t *rows = f->set->rows, *row;
 	char path[300];
 	int64_t seq;
 	size_t i;
@@ -135,27 +158,38 @@ apply_file(struct reg *reg, const struct master_file *f,
 	return 0;
 }
 
+/* Reads and checks one seed file (core_master_parse: columns, values). */
 static int
 load_file(const char *path, struct master_file *f, struct sesshu_err *err)
 {
-	json_error_t jerr;
-	const char *kind;
+	char *text;
+	size_t len;
+	FILE *fp;
+	int rc;
 
 	f->path = path;
-	if ((f->doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return sesshu_err_set(err, SESSHU_EFORMAT, "%s:%d:%d: %s", path,
-		    jerr.line, jerr.column, jerr.text);
-	if (!json_is_object(f->doc) || json_object_size(f->doc) != 2 ||
-	    (kind = json_string_value(json_object_get(f->doc, "kind"))) == NULL ||
-	    !json_is_array(json_object_get(f->doc, "rows")))
-		return sesshu_err_set(err, SESSHU_EFORMAT, "%s: must be an object "
-		    "with exactly \"kind\" (a string) and \"rows\" (an array)", path);
+	if ((fp = fopen(path, "re")) == NULL)
+		return sesshu_err_set(err, SESSHU_EIO, "%s: %s", path,
+		    strerror(errno));
+	if ((text = malloc(MASTER_FILE_MAX + 1)) == NULL) {
+		fclose(fp);
+		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
+	}
+	len = fread(text, 1, MASTER_FILE_MAX + 1, fp);
+	rc = ferror(fp) ? sesshu_err_set(err, SESSHU_EIO, "%s: read error",
+	    path) : len > MASTER_FILE_MAX ? sesshu_err_set(err, SESSHU_EFORMAT,
+	    "%s: larger than 16 MiB", path) : 0;
+	fclose(fp);
+	if (rc == 0)
+		rc = core_master_parse(text, len, path, &f->set, err);
+	free(text);
+	if (rc != 0)
+		return rc;
 	for (f->order = 0; f->order < NKINDS; f->order++)
-		if (strcmp(master_kinds[f->order], kind) == 0)
+		if (strcmp(master_kinds[f->order], f->set->kind_name) == 0)
 			return 0;
-	return sesshu_err_set(err, SESSHU_EFORMAT, "%s: kind \"%.32s\" is not one "
-	    "of vaccine, manufacturer, institution, doctor, fee_category, lot",
-	    path, kind);
+	return sesshu_err_set(err, SESSHU_EFORMAT, "%s: kind %s is not loaded "
+	    "here", path, f->set->kind_name);
 }
 
 static int
@@ -181,9 +215,18 @@ reg_master_import(struct reg *reg, char *const *paths, size_t npaths,
 	for (i = 0; i < npaths && rc == 0; i++)
 		rc = load_file(paths[i], &files[i], err);
 	if (rc == 0) {
+		const struct core_master *sets[NKINDS * 2];
+
 		qsort(files, npaths, sizeof(*files), by_order);
-		rc = store_begin(reg->st, err);
+		for (i = 0; i < npaths && i < NKINDS * 2; i++)
+			sets[i] = files[i].set;
+		/* References between the files given (the register's own rows
+		 * are checked as each row is applied). */
+		rc = core_master_check_refs(sets, npaths < NKINDS * 2 ? npaths :
+		    NKINDS * 2, err);
 	}
+	if (rc == 0)
+		rc = store_begin(reg->st, err);
 	if (rc == 0) {
 		for (i = 0; i < npaths && rc == 0; i++)
 			rc = apply_file(reg, &files[i], res, err);
@@ -198,7 +241,12 @@ reg_master_import(struct reg *reg, char *const *paths, size_t npaths,
 			store_rollback(reg->st);
 	}
 	for (i = 0; i < npaths; i++)
-		json_decref(files[i].doc);
+		core_master_free(files[i].set);
 	free(files);
+	if (rc != 0 && rc != SESSHU_ENOMEM)
+		/* A refused import is in the trail too (the reason names a
+		 * file, row and column, never a value of a person). */
+		reg_audit(reg, actor, REG_ACTOR, "master.import", "master",
+		    "refused", NULL);
 	return rc;
 }
