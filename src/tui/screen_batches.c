@@ -110,9 +110,18 @@ create(struct tui *t)
 	core_ym_format(&ym, ym_text, sizeof(ym_text));
 	if (ws_batch_open(t->ws, tui_field_text(&B.fields[NEW_INSTITUTION]),
 	    ym_text, claimed, NULL, id, &err) != 0) {
-		B.focus = strncmp(err.msg, "claimed", 7) == 0 ? NEW_CLAIMED :
-		    NEW_INSTITUTION;
-		tui_message(t, 1, _("The batch was not opened: %s"), err.msg);
+		/* The two refusals a clerk meets, in the interface's words. */
+		if (err.code == SESSHU_ERANGE) {
+			B.focus = NEW_CLAIMED;
+			tui_message(t, 1, _("The batch was not opened: the sheets "
+			    "claimed must be 1 to %d."), CORE_BATCH_CLAIM_MAX);
+		} else if (err.code == SESSHU_ENOTFOUND) {
+			B.focus = NEW_INSTITUTION;
+			tui_message(t, 1, "%s", _("The batch was not opened: the "
+			    "institution code is not in the master data."));
+		} else
+			tui_message(t, 1, _("The batch was not opened: %s"),
+			    err.msg);
 		return;
 	}
 	for (int i = 0; i < NEW_FIELDS; i++)

@@ -175,14 +175,15 @@ put_value(json_t *rec, const struct core_form_field *f, const char *v,
 		    (f->type == CORE_FORM_INTEGER && f->max > 0 &&
 		    (x < f->min || x > f->max)))
 			return sesshu_err_set(err, SESSHU_EINVAL, "%s", f->type ==
-			    CORE_FORM_FLAG ? "0 or 1" : "out of range");
+			    CORE_FORM_FLAG ? _("0 (no) or 1 (yes)") :
+			    _("outside the range this form allows"));
 		return json_object_set_new(rec, f->item, json_integer((long)x));
 	case CORE_FORM_NUMBER:
 		errno = 0;
 		x = strtod(v, &end);
 		if (*end != '\0' || errno != 0 || x <= 0 || x > 10)
-			return sesshu_err_set(err, SESSHU_EINVAL, "not a volume in ml "
-			    "(such as 0.5)");
+			return sesshu_err_set(err, SESSHU_EINVAL, "%s",
+			    _("not a volume in ml (such as 0.5)"));
 		return json_object_set_new(rec, f->item, json_real(x));
 	default:
 		return json_object_set_new(rec, f->item, json_string(v));
