@@ -278,3 +278,48 @@ ws_master_name(struct ws_session *s, const char *table, const char *code,
 	}
 	return found;
 }
+
+int
+ws_master_codes(struct ws_session *s, const char *table,
+    const char *institution, const char *prefix, char (*out)[32], size_t max,
+    size_t *n, struct sesshu_err *err)
+{
+	/* One literal per table (store_prepare caches by address); ?2 is the
+	 * prefix's upper bound, as in the kana search. */
+	static const struct {
+		const char *table, *sql;
+	} sqls[] = {
+		{ "medical_institutions", "SELECT code FROM medical_institutions"
+		  " WHERE code >= ?1 AND code < ?2 ORDER BY code" },
+		{ "doctors", "SELECT code FROM doctors WHERE code >= ?1 AND"
+		  " code < ?2 AND (?3 IS NULL OR institution_code = ?3)"
+		  " ORDER BY code" },
+		{ "manufacturers", "SELECT code FROM manufacturers"
+		  " WHERE code >= ?1 AND code < ?2 ORDER BY code" },
+		{ "fee_categories", "SELECT code FROM fee_categories"
+		  " WHERE code >= ?1 AND code < ?2 ORDER BY code" },
+	};
+	char upper[64];
+	sqlite3_stmt *stmt;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	snprintf(upper, sizeof(upper), "%s\x7f", prefix);
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]); i++) {
+		if (strcmp(sqls[i].table, table) != 0)
+			continue;
+		if ((rc = store_prepare(s->st, sqls[i].sql, &stmt, err)) != 0)
+			return rc;
+		sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, upper, -1, SQLITE_STATIC);
+		if (strcmp(table, "doctors") == 0 && institution != NULL)
+			sqlite3_bind_text(stmt, 3, institution, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW && *n < max)
+			text(out[(*n)++], 32, stmt, 0);
+		if (rc == SQLITE_ROW)
+			rc = SQLITE_DONE;
+		store_stmt_done(stmt);
+		return store_check(s->st, rc, "completing a code", err);
+	}
+	return sesshu_err_set(err, SESSHU_EINVAL, "%s: no completion", table);
+}

@@ -93,6 +93,16 @@ int	ws_lot_get(struct ws_session *s, const char *lot_no, char *vaccine_code,
 	    size_t vsize, struct ws_lot *out, struct sesshu_err *err);
 
 /*
+ * The codes a code field may take, for completion: table one of
+ * "medical_institutions", "doctors" (of institution when it is not NULL),
+ * "manufacturers", "fee_categories"; those starting with prefix (may be
+ * ""), in code order, up to max into out; *n the number written.
+ */
+int	ws_master_codes(struct ws_session *s, const char *table,
+	    const char *institution, const char *prefix, char (*out)[32],
+	    size_t max, size_t *n, struct sesshu_err *err);
+
+/*
  * The name of a master-data code: table one of "medical_institutions",
  * "doctors", "manufacturers", "fee_categories", "vaccines" (name_ja);
  * "" into name when unknown. Returns 1 when found.

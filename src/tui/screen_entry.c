@@ -77,7 +77,11 @@ static struct entry {
 
 	guint			 draft_timer;
 	int			 dirty;		/* typed since the draft was kept */
-} E;
+
+	/* Completion of a code field from master data (Up/Down). */
+	int			 complete_field;	/* -2: none */
+	char			 complete_prefix[32];
+} E = { .complete_field = -2 };
 
 static const struct tui_fkey entry_keys[] = {
 	{ 2, N_("Save") },
@@ -685,6 +689,46 @@ cycle_value(int i)
 	return 1;
 }
 
+/*
+ * Up and Down on another code field step through the master data's codes
+ * that begin with what was typed before the first step (a doctor: of the
+ * batch's institution).
+ */
+static int
+cycle_code(struct tui *t, int i, int dir)
+{
+	static const char *const tables[] = {
+		[CORE_FORM_SOURCE_INSTITUTION] = "medical_institutions",
+		[CORE_FORM_SOURCE_DOCTOR] = "doctors",
+		[CORE_FORM_SOURCE_MAKER] = "manufacturers",
+		[CORE_FORM_SOURCE_FEE_CATEGORY] = "fee_categories",
+	};
+	const struct core_form_field *f = field_at(i);
+	const char *cur = tui_field_text(&E.sheet.values[i]);
+	char codes[64][32];
+	size_t n = 0, c;
+
+	if ((size_t)f->source >= sizeof(tables) / sizeof(tables[0]) ||
+	    tables[f->source] == NULL)
+		return 0;
+	if (E.complete_field != i) {
+		/* The first step: what was typed is the prefix. */
+		E.complete_field = i;
+		snprintf(E.complete_prefix, sizeof(E.complete_prefix), "%s", cur);
+	}
+	if (ws_master_codes(t->ws, tables[f->source], f->source ==
+	    CORE_FORM_SOURCE_DOCTOR ? E.batch.institution_code : NULL,
+	    E.complete_prefix, codes, 64, &n, NULL) != 0 || n == 0)
+		return -1;
+	for (c = 0; c < n && strcmp(codes[c], cur) != 0; c++)
+		;
+	c = c == n ? (dir > 0 ? 0 : n - 1) : (c + n + (size_t)(dir > 0 ? 1 :
+	    n - 1)) % n;
+	tui_field_clear(&E.sheet.values[i]);
+	tui_field_set(&E.sheet.values[i], codes[c]);
+	return 1;
+}
+
 /* Up and Down on the lot field step through the vaccine's lots. */
 static int
 cycle_lot(int i, int dir)
@@ -760,6 +804,13 @@ key_sheet(struct tui *t, wint_t key)
 		if (f != NULL && f->source == CORE_FORM_SOURCE_LOT &&
 		    (key == TUI_FN(KEY_DOWN) || key == TUI_FN(KEY_UP)))
 			return cycle_lot(E.focus, key == TUI_FN(KEY_DOWN) ? 1 : -1);
+		if (f != NULL && f->type == CORE_FORM_CODE &&
+		    (key == TUI_FN(KEY_DOWN) || key == TUI_FN(KEY_UP)) &&
+		    (rc = cycle_code(t, E.focus, key == TUI_FN(KEY_DOWN) ? 1 :
+		    -1)) != 0) {
+			typed(t);
+			return rc;
+		}
 		if (E.focus == -1 && !back) {
 			if (choose_form(t, tui_field_text(&E.vaccine)) != 0)
 				return 1;
@@ -780,8 +831,10 @@ key_sheet(struct tui *t, wint_t key)
 		return -1;	/* Space chooses */
 	rc = tui_field_key(E.focus == -1 ? &E.vaccine : &E.sheet.values[E.focus],
 	    key);
-	if (rc == 1)
+	if (rc == 1) {
+		E.complete_field = -2;	/* typed: the next Up/Down starts anew */
 		typed(t);
+	}
 	return rc;
 }
 
@@ -1002,7 +1055,10 @@ const struct tui_screen tui_screen_entry = {
 	    "4. Key the fields; Enter moves to the next one. Dates take 和暦 "
 	    "(R6.4.1, 令和6年4月1日, H30.12.5) or 西暦 (2024-04-01). The "
 	    "dose is proposed from the history; Up/Down on the lot steps "
-	    "through the vaccine's lots; Space changes a choice or a yes/no.\n"
+	    "through the vaccine's lots, and on a code (doctor, clinic, maker) "
+	    "through the master data's codes that begin with what you typed "
+	    "(the doctors of the batch's clinic); Space changes a choice or a "
+	    "yes/no.\n"
 	    "5. F2 checks and saves. Errors stop the save; a possible "
 	    "duplicate asks for F2 a second time; warnings (such as a dose "
 	    "outside the routine schedule, recorded as 任意) are shown.\n\n"

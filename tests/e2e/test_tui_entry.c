@@ -372,7 +372,17 @@ test_tui_entry_a_batch_of_ten_sheets(void **state)
 	assert_non_null(strstr(s, "定期接種の対象外です"));
 	free(s);
 
-	common_sheet(&W.in[6], 8);
+	/* 8: the doctor completes from the master data (the clinic's own). */
+	scan(&W.in[6]);
+	type(W.day_era);
+	key("Enter");		/* to the dose */
+	key("Enter");		/* to the stage */
+	key("Enter");		/* to the lot */
+	key("Enter");		/* to 接種医 */
+	key("Down");
+	WAIT("D" INSTITUTION "-01");
+	key("F2");
+	wait_entered(8);
 
 	/* 9: the first sheet's dose again: saved only on a second F2. */
 	scan(&W.in[0]);
@@ -517,6 +527,9 @@ test_tui_entry_the_register_holds_exactly_the_ten_records(void **state)
 	assert_int_equal(n, 1);
 	COUNT("lot_no = 'BM045C'");
 	assert_int_equal(n, 0);
+	/* Chosen on sheet 8, carried over to sheets 9 and 10. */
+	COUNT("vaccinating_doctor = 'D" INSTITUTION "-01'");
+	assert_int_equal(n, 3);
 	COUNT("change_reason LIKE 'verification:%%'");
 	assert_int_equal(n, 1);
 	COUNT("vaccine_code = 'MR' AND dose = 1 AND stage = '1期'");

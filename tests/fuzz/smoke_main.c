@@ -150,5 +150,7 @@ main(int argc, char **argv)
 	}
 	printf("%ld inputs, no failure\n", runs);
 	free(buf);
+	for (size_t s = sizeof(builtin) / sizeof(builtin[0]); s < nseeds; s++)
+		free(seeds[s].data);
 	return 0;
 }
