@@ -210,7 +210,7 @@ show(struct tui *t, const struct ws_person *p)
 	}
 	/* C4: every screen that shows a person is in the trail. */
 	snprintf(object, sizeof(object), "person:%s", P.who.atena_no);
-	tui_audit(t, "person.view", object, "ok");
+	tui_audit(t, "person.view", object, "ok: person");
 	P.shown = 1;
 	P.cursor = P.nhistory > 0 ? (int)P.nhistory - 1 : 0;
 	tui_message(t, 0, "%s", "");

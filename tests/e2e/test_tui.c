@@ -547,7 +547,7 @@ test_tui_audit_trail_records_the_session(void **state)
 	at = trail->str;
 	for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++) {
 		if (strncmp(expect[i], "person.view|", 12) == 0)
-			snprintf(want, sizeof(want), "person.view|person:%s|ok\n",
+			snprintf(want, sizeof(want), "person.view|person:%s|ok: person\n",
 			    W.atena);
 		else
 			snprintf(want, sizeof(want), "%s", expect[i]);
