@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -200,16 +199,6 @@ next_dose(const struct core_schedule *sched, const char *vaccine,
 	return last + 1;
 }
 
-static void
-today_iso(char *buf, size_t size)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(buf, size, "%Y-%m-%d", &tm);
-}
-
 /*
  * The stage and dose this sheet most likely is: the first stage of the
  * form whose series the history has not finished (per the schedule), and
@@ -247,9 +236,11 @@ fill_defaults(struct tui *t)
 {
 	char today[CORE_DATE_STRLEN];
 	const char *lot = "";
+	struct core_date d;
 
 	load_lots(t);
-	today_iso(today, sizeof(today));
+	tui_today(&d);
+	core_date_format(&d, today, sizeof(today));
 	propose_dose(t);
 	if (tui_sheet_get(&E.sheet, "lot_no")[0] == '\0') {
 		if (strcmp(E.carry_vaccine, E.sheet.form->vaccine_code) == 0)
@@ -395,10 +386,30 @@ has_level(enum core_check_level l)
 	return 0;
 }
 
+/*
+ * The sheet is done (saved or discarded): wiped, back to the scan, and its
+ * draft dropped. 0 with the message set when the draft could not be.
+ */
+static int
+end_sheet(struct tui *t)
+{
+	struct sesshu_err err = { 0 };
+
+	wipe_sheet();
+	wipe_person();
+	E.step = STEP_FIND;
+	cancel_draft_timer();
+	E.dirty = 0;
+	if (ws_draft_discard(t->ws, DRAFT_SLOT, &err) != 0) {
+		tui_message(t, 1, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 after_save(struct tui *t, const char *category)
 {
-	struct sesshu_err err = { 0 };
 	char note[256] = "";
 
 	for (size_t i = 0; i < E.check.nfindings; i++)
@@ -412,14 +423,7 @@ after_save(struct tui *t, const char *category)
 	    tui_sheet_get(&E.sheet, "lot_no"));
 	snprintf(E.carry_doctor, sizeof(E.carry_doctor), "%s",
 	    tui_sheet_get(&E.sheet, "vaccinating_doctor"));
-	wipe_sheet();
-	wipe_person();
-	E.step = STEP_FIND;
-	cancel_draft_timer();
-	E.dirty = 0;
-	if (ws_draft_discard(t->ws, DRAFT_SLOT, &err) != 0)
-		tui_message(t, 1, "%s", err.msg);
-	else
+	if (end_sheet(t))
 		tui_message(t, 0, _("Saved (%s).%s Scan the next sheet."),
 		    strcmp(category, "V") == 0 ? _("任意 (voluntary)") :
 		    strcmp(category, "B") == 0 ? _("定期B類") : _("定期A類"), note);
@@ -766,16 +770,7 @@ key_find(struct tui *t, wint_t key)
 static void
 discard(struct tui *t)
 {
-	struct sesshu_err err = { 0 };
-
-	wipe_sheet();
-	wipe_person();
-	E.step = STEP_FIND;
-	cancel_draft_timer();
-	E.dirty = 0;
-	if (ws_draft_discard(t->ws, DRAFT_SLOT, &err) != 0)
-		tui_message(t, 1, "%s", err.msg);
-	else
+	if (end_sheet(t))
 		tui_message(t, 0, "%s", _("The sheet was discarded. Scan the next "
 		    "sheet."));
 }

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -137,18 +136,6 @@ person_forget(struct tui *t)
 	wipe();
 }
 
-static void
-local_today(struct core_date *d)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	d->y = tm.tm_year + 1900;
-	d->m = tm.tm_mon + 1;
-	d->d = tm.tm_mday;
-}
-
 /* The doses due, overdue and upcoming, from the schedule and the history. */
 static void
 load_due(struct tui *t)
@@ -161,21 +148,8 @@ load_due(struct tui *t)
 	if (core_date_parse(P.who.birth_date, strlen(P.who.birth_date), &birth,
 	    NULL) != 0)
 		return;
-	for (size_t i = 0; i < P.nhistory; i++) {
-		const struct ws_record *r = &P.history[i];
-
-		if (strcmp(r->state, "voided") == 0 ||
-		    core_date_parse(r->vaccinated_on, strlen(r->vaccinated_on),
-		    &doses[nd].on, NULL) != 0)
-			continue;
-		doses[nd].record_uuid = r->record_uuid;
-		doses[nd].vaccine_code = r->vaccine_code;
-		doses[nd].dose = r->dose;
-		doses[nd].stage = r->stage;
-		doses[nd].screening_only = r->screening_only;
-		nd++;
-	}
-	local_today(&today);
+	nd = tui_history_doses(P.history, P.nhistory, NULL, doses);
+	tui_today(&today);
 	if (core_schedule_due(t->forms.schedule, &birth, P.who.sex, doses, nd,
 	    &today, P.due, DUE_MAX, &P.ndue, NULL) != 0 || P.ndue > DUE_MAX)
 		P.ndue = P.ndue > DUE_MAX ? DUE_MAX : 0;

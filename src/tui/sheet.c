@@ -135,8 +135,8 @@ tui_sheet_choice_label(const struct tui_sheet *s, size_t i, const char *value)
 	return value;
 }
 
-static void
-local_today(struct core_date *d)
+void
+tui_today(struct core_date *d)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -203,6 +203,40 @@ parse_date(const char *s, struct core_date *d)
 {
 	return s != NULL && s[0] != '\0' &&
 	    core_date_parse(s, strlen(s), d, NULL) == 0;
+}
+
+void
+tui_check_person(const struct ws_person *p, struct core_check_person *out)
+{
+	memset(out, 0, sizeof(*out));
+	parse_date(p->birth_date, &out->birth);
+	out->sex = p->sex;
+	out->status = p->status;
+	out->has_since = parse_date(p->resident_since, &out->since);
+	out->has_until = parse_date(p->resident_until, &out->until);
+}
+
+size_t
+tui_history_doses(const struct ws_record *history, size_t n,
+    const char *skip_uuid, struct core_dose *out)
+{
+	size_t nd = 0;
+
+	for (size_t i = 0; i < n && nd < WS_HISTORY_MAX; i++) {
+		const struct ws_record *h = &history[i];
+
+		if (strcmp(h->state, "voided") == 0 ||
+		    (skip_uuid != NULL && strcmp(h->record_uuid, skip_uuid) == 0) ||
+		    !parse_date(h->vaccinated_on, &out[nd].on))
+			continue;
+		out[nd].record_uuid = h->record_uuid;
+		out[nd].vaccine_code = h->vaccine_code;
+		out[nd].dose = h->dose;
+		out[nd].stage = h->stage;
+		out[nd].screening_only = h->screening_only;
+		nd++;
+	}
+	return nd;
 }
 
 int
@@ -285,23 +319,8 @@ tui_sheet_build(struct tui *t, const struct tui_sheet *s,
 	}
 
 	/* The checks (core/check.h) on what was typed and the history. */
-	memset(&who, 0, sizeof(who));
-	parse_date(person->birth_date, &who.birth);
-	who.sex = person->sex;
-	who.status = person->status;
-	who.has_since = parse_date(person->resident_since, &who.since);
-	who.has_until = parse_date(person->resident_until, &who.until);
-	for (size_t i = 0; i < nhistory && nd < WS_HISTORY_MAX; i++) {
-		if (strcmp(history[i].state, "voided") == 0 ||
-		    !parse_date(history[i].vaccinated_on, &doses[nd].on))
-			continue;
-		doses[nd].record_uuid = history[i].record_uuid;
-		doses[nd].vaccine_code = history[i].vaccine_code;
-		doses[nd].dose = history[i].dose;
-		doses[nd].stage = history[i].stage;
-		doses[nd].screening_only = history[i].screening_only;
-		nd++;
-	}
+	tui_check_person(person, &who);
+	nd = tui_history_doses(history, nhistory, NULL, doses);
 	memset(&entry, 0, sizeof(entry));
 	entry.vaccine_code = s->form->vaccine_code;
 	entry.dose = (int)json_integer_value(json_object_get(rec, "dose"));
@@ -319,7 +338,7 @@ tui_sheet_build(struct tui *t, const struct tui_sheet *s,
 	in.lot_no = rec_str(rec, "lot_no");
 	in.lot = have_lot ? &lot : NULL;
 	in.screening_reason = rec_str(rec, "screening_reason");
-	local_today(&in.today);
+	tui_today(&in.today);
 	core_check_record(&in, check);
 	json_object_set_new(rec, "category", json_string((char[]){
 	    check->category ? check->category : 'V', '\0' }));
@@ -385,27 +404,9 @@ tui_sheet_revision(struct tui *t, const struct ws_person *p,
 		lot.maker_code = wl.maker_code;
 		have_lot = 1;
 	}
-	memset(&who, 0, sizeof(who));
-	parse_date(p->birth_date, &who.birth);
-	who.sex = p->sex;
-	who.status = p->status;
-	who.has_since = parse_date(p->resident_since, &who.since);
-	who.has_until = parse_date(p->resident_until, &who.until);
+	tui_check_person(p, &who);
 	/* The person's other records: the revised one is the entry. */
-	for (size_t i = 0; i < nhistory && nd < WS_HISTORY_MAX; i++) {
-		const struct ws_record *h = &history[i];
-
-		if (strcmp(h->state, "voided") == 0 ||
-		    strcmp(h->record_uuid, r->record_uuid) == 0 ||
-		    !parse_date(h->vaccinated_on, &doses[nd].on))
-			continue;
-		doses[nd].record_uuid = h->record_uuid;
-		doses[nd].vaccine_code = h->vaccine_code;
-		doses[nd].dose = h->dose;
-		doses[nd].stage = h->stage;
-		doses[nd].screening_only = h->screening_only;
-		nd++;
-	}
+	nd = tui_history_doses(history, nhistory, r->record_uuid, doses);
 	memset(&in, 0, sizeof(in));
 	in.schedule = t->forms.schedule;
 	in.person = &who;
@@ -416,7 +417,7 @@ tui_sheet_revision(struct tui *t, const struct ws_person *p,
 	in.maker_code = have_lot ? wl.maker_code : r->maker_code;
 	in.lot = have_lot ? &lot : NULL;
 	in.screening_reason = r->screening_only ? "-" : "";
-	local_today(&in.today);
+	tui_today(&in.today);
 	if (core_check_record(&in, &res) != 0)
 		return sesshu_err_set(err, SESSHU_EINVAL, "%s", _("invalid date")),
 		    NULL;

@@ -73,6 +73,21 @@ json_t	*tui_sheet_revision(struct tui *t, const struct ws_person *p,
 	    const struct ws_record *r, const char *date, int dose,
 	    const char *lot_no, struct sesshu_err *err);
 
+/* Today in the workstation's time zone: the checks' "today". */
+void	tui_today(struct core_date *d);
+
+/* A person as the checks see one. */
+void	tui_check_person(const struct ws_person *p, struct core_check_person *out);
+
+/*
+ * The doses of a history for the checks and the due list: voided records
+ * and the record skip_uuid (may be NULL) left out; out holds
+ * WS_HISTORY_MAX. Returns the number written; the strings are borrowed
+ * from history.
+ */
+size_t	tui_history_doses(const struct ws_record *history, size_t n,
+	    const char *skip_uuid, struct core_dose *out);
+
 /* The sheet as a draft payload (values by item), and back. */
 json_t	*tui_sheet_to_json(const struct tui_sheet *s);
 void	tui_sheet_from_json(struct tui_sheet *s, const json_t *values);
