@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/era.h"
@@ -578,7 +579,7 @@ static void
 test_tui_entry_a_killed_sheet_comes_back_at_the_next_login(void **state)
 {
 	const struct person *p = &W.in[IN_WINDOW];
-	char *out, *cmd, *s;
+	char *out, *cmd, *s, *status;
 	struct itest_run r;
 	double deadline;
 	long pane_pid;
@@ -614,10 +615,14 @@ test_tui_entry_a_killed_sheet_comes_back_at_the_next_login(void **state)
 	r = tmux_run("display-message", "-p", "-t", "main", "#{pane_pid}", NULL);
 	pane_pid = atol(r.out);
 	free(r.out);
+	status = itest_path(W.w.dir, "main.status");
+	unlink(status);
 	out = itest_spr("pkill -KILL -P %ld -x sesshu", pane_pid);
 	assert_int_equal(system(out), 0);
 	free(out);
-	WAIT_GONE("予診票入力");
+	/* The pane's shell writes the status of the killed program. */
+	assert_int_equal(pane_exit_status(status, "main"), 128 + SIGKILL);
+	free(status);
 	cmd = sesshu_command();
 	TMUX("respawn-pane", "-k", "-t", "main", cmd);
 	free(cmd);
@@ -628,6 +633,55 @@ test_tui_entry_a_killed_sheet_comes_back_at_the_next_login(void **state)
 	free(s);
 	key("F2");
 	WAIT("登録しました");
+	assert_int_equal(drafts_of("clerk01", ""), 0);
+	key("F9");
+}
+
+/*
+ * Another user ends a session with a sheet half keyed (issue 4): the
+ * sheet is kept as a draft for its owner and comes back at their login.
+ */
+static void
+test_tui_entry_a_takeover_keeps_the_sheet_for_its_owner(void **state)
+{
+	char *s;
+
+	(void)state;
+	login("clerk01", NULL);
+	WAIT("業務メニュー");
+	key("1");
+	WAIT("予診票の綴り一覧");
+	key("Enter");		/* the newest batch: R8.11 */
+	WAIT("予診票のバーコードを読み取るか");
+	scan(&W.out);
+	type("MR");		/* a new login starts without a form */
+	key("Enter");
+	WAIT("麻しん風しん混合(MR) 予診票");
+	type(W.day_era);
+	key("F12");
+	WAIT("ロック中 - clerk01");
+	key("F3");
+	WAIT("あなたの利用者ID:");
+	type("clerk02");
+	key("Enter");
+	WAIT("clerk01 のセッションを終了し、clerk02 としてログインしますか?");
+	key("Enter");
+	s = wait_screen("main", "clerk01 のセッションを終了しました。", 0, 10);
+	assert_null(strstr(s, W.out.name));
+	free(s);
+	type(CLERK_PW);
+	key("Enter");
+	finger(W.w.vdev, "clerk02-finger");
+	WAIT("業務メニュー");
+	assert_int_equal(drafts_of("clerk01", W.day_era), 1);
+	assert_int_equal(drafts_of("clerk02", ""), 0);
+	key("F9");
+	login("clerk01", NULL);
+	s = wait_screen("main", "未登録の予診票を復元しました", 0, 20);
+	assert_non_null(strstr(s, W.out.name));
+	free(s);
+	key("F3");
+	WAIT("予診票を破棄しました");
 	assert_int_equal(drafts_of("clerk01", ""), 0);
 	key("F9");
 }
@@ -776,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_tui_entry_a_second_clerk_verifies_with_one_mismatch),
 		cmocka_unit_test(test_tui_entry_the_register_holds_exactly_the_ten_records),
 		cmocka_unit_test(test_tui_entry_a_killed_sheet_comes_back_at_the_next_login),
+		cmocka_unit_test(test_tui_entry_a_takeover_keeps_the_sheet_for_its_owner),
 		cmocka_unit_test(test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor),
 		cmocka_unit_test(test_tui_entry_a_refused_change_is_shown_with_its_reason),
 		cmocka_unit_test(test_tui_entry_a_broken_form_stops_the_start),
