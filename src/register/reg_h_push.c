@@ -236,8 +236,9 @@ current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
     int *dose_changed, struct sesshu_err *err)
 {
 	static const char sql[] =
-	    "SELECT coalesce(batch_id, ''), vaccine_code, dose, coalesce(stage, '')"
-	    " FROM vaccination_records WHERE record_uuid = ? AND is_current = 1";
+	    "SELECT coalesce(batch_id, ''), vaccine_code, dose, coalesce(stage, ''),"
+	    " atena_no = ?2"
+	    " FROM vaccination_records WHERE record_uuid = ?1 AND is_current = 1";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -246,8 +247,11 @@ current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
 	if ((rc = store_prepare(reg->st, sql, &stmt, err)) != 0)
 		return rc;
 	sqlite3_bind_text(stmt, 1, str(rec, "record_uuid"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, str(rec, "atena_no"), -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		snprintf(batch, size, "%s", sqlite3_column_text(stmt, 0));
+		/* A sheet never changes hands: as if it moved batch. */
+		snprintf(batch, size, "%s", sqlite3_column_int(stmt, 4) ?
+		    (const char *)sqlite3_column_text(stmt, 0) : "(another person)");
 		*dose_changed = strcmp((const char *)sqlite3_column_text(stmt, 1),
 		    str(rec, "vaccine_code")) != 0 ||
 		    sqlite3_column_int64(stmt, 2) !=
@@ -395,7 +399,8 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 		if (strcmp(batch, str(rec, "batch_id")) != 0) {
 			res->status = PUSH_REJECTED;
 			snprintf(res->message, sizeof(res->message), "batch_id: a "
-			    "later version cannot move a sheet to another batch");
+			    "later version cannot move a sheet to another batch or "
+			    "person");
 			return 0;
 		}
 	}
@@ -460,7 +465,7 @@ apply_correction_request(struct reg *reg, const json_t *change,
 	if (strcmp(batch, str(rec, "batch_id")) != 0) {
 		res->status = PUSH_REJECTED;
 		snprintf(res->message, sizeof(res->message), "batch_id: a later "
-		    "version cannot move a sheet to another batch");
+		    "version cannot move a sheet to another batch or person");
 		return 0;
 	}
 	if (str(rec, "change_reason")[0] == '\0') {

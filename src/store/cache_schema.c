@@ -6,7 +6,7 @@
  * Version 2 replaced the fingerprints table; version 3 keeps each user's
  * password expiry as the register computes it, for offline logins;
  * version 4 receives master data and batches through sync and keeps
- * drafts.
+ * drafts and the corrections waiting for approval.
  * SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "store/audit.h"
@@ -119,6 +119,13 @@ static const char *const cache_v4[] = {
 	"  saved_at TEXT NOT NULL,"
 	"  payload  TEXT NOT NULL,"			/* JSON: batch, person, fields */
 	"  PRIMARY KEY (user_id, slot)) WITHOUT ROWID;",
+	/* Corrections sent for a supervisor's approval, until the approved
+	 * version comes back by pull: the history shows them as pending. */
+	"CREATE TABLE pending_requests ("
+	"  record_uuid  TEXT PRIMARY KEY,"
+	"  what         TEXT NOT NULL,"			/* record.correct, record.void */
+	"  requested_by TEXT NOT NULL,"
+	"  requested_at TEXT NOT NULL) WITHOUT ROWID;",
 	NULL
 };
 

@@ -294,6 +294,8 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 {
 	static const char forget_record_sql[] =
 	    "DELETE FROM vaccination_records WHERE record_uuid = ?";
+	static const char settle_request_sql[] =
+	    "DELETE FROM pending_requests WHERE record_uuid = ?1";
 	const char *kind = json_string_value(json_object_get(ch, "kind"));
 	const char *key = json_string_value(json_object_get(ch, "key"));
 	const char *op = json_string_value(json_object_get(ch, "op"));
@@ -319,6 +321,10 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 		rc = sqlite3_step(stmt);
 		store_stmt_done(stmt);
 		if ((rc = store_check(s->st, rc, k->table, err)) != 0)
+			return rc;
+		/* A new version from the register settles a pending request. */
+		if (strcmp(kind, "record") == 0 && (rc = store_run_text(s->st,
+		    settle_request_sql, key, NULL, "settling a request", err)) != 0)
 			return rc;
 		if (strcmp(op, "delete") == 0) {
 			if (strcmp(kind, "user") == 0)

@@ -116,7 +116,9 @@ ws_person_search(struct ws_session *s, const char *kana,
 	" category, vaccinated_on, institution_code," \
 	" coalesce(vaccinating_doctor, ''), coalesce(maker_code, '')," \
 	" coalesce(lot_no, ''), screening_only, state," \
-	" coalesce(entered_by, ''), coalesce(batch_id, ''), atena_no" \
+	" coalesce(entered_by, ''), coalesce(batch_id, ''), atena_no," \
+	" EXISTS (SELECT 1 FROM pending_requests p" \
+	"  WHERE p.record_uuid = vaccination_records.record_uuid)" \
 	" FROM vaccination_records"
 
 static void
@@ -138,6 +140,7 @@ record_row(sqlite3_stmt *stmt, struct ws_record *r)
 	text(r->entered_by, sizeof(r->entered_by), stmt, 13);
 	text(r->batch_id, sizeof(r->batch_id), stmt, 14);
 	text(r->atena_no, sizeof(r->atena_no), stmt, 15);
+	r->pending = sqlite3_column_int(stmt, 16);
 }
 
 int

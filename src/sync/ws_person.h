@@ -51,6 +51,7 @@ struct ws_record {
 	char		state[12];			/* entered, verified, voided */
 	char		entered_by[33];
 	char		batch_id[WIRE_UUID_STRLEN];
+	int		pending;	/* a change waits for a supervisor's approval */
 };
 
 /* The person with this 宛名番号; SESSHU_ENOTFOUND when none. */

@@ -145,6 +145,46 @@ batch_allows(struct ws_session *s, const json_t *rec, struct sesshu_err *err)
 	return 0;
 }
 
+static int
+is_pending(struct ws_session *s, const char *uuid)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM pending_requests WHERE record_uuid = ?1";
+	sqlite3_stmt *stmt;
+	int found = 0;
+
+	if (store_prepare(s->st, sql, &stmt, NULL) != 0)
+		return 0;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	store_stmt_done(stmt);
+	return found;
+}
+
+/* A request waits for approval: the history marks the record until then. */
+static int
+note_pending(struct ws_session *s, const char *uuid, const char *what,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "INSERT OR REPLACE INTO pending_requests (record_uuid, what,"
+	    " requested_by, requested_at) VALUES (?1, ?2, ?3, ?4)";
+	char now[STORE_TIME_LEN];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	store_now_utc(now, sizeof(now));
+	if ((rc = store_prepare(s->st, sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, s->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	store_stmt_done(stmt);
+	return store_check(s->st, rc, "noting a request", err);
+}
+
 /*
  * Builds version n+1 and either writes it (request 0) or sends it to the
  * register as a correction request for a supervisor (request 1), leaving
@@ -178,6 +218,9 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 	if (strcmp(member_str(rec, "state"), "voided") == 0)
 		snprintf(refusal, sizeof(refusal), "record %s is voided",
 		    record_uuid);
+	else if (what != WS_REVISE_VERIFY && is_pending(s, record_uuid))
+		snprintf(refusal, sizeof(refusal), "a change of record %s waits "
+		    "for a supervisor's approval", record_uuid);
 	else if (what == WS_REVISE_VERIFY &&
 	    strcmp(member_str(rec, "entered_by"), s->user_id) == 0)
 		/* 004 L197: never verified by the person who entered it. */
@@ -243,6 +286,8 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 		    "version", err);
 		store_stmt_done(stmt);
 	}
+	if (rc == 0 && request)
+		rc = note_pending(s, record_uuid, actions[what], err);
 	if (rc == 0)
 		rc = ws_outbox_add(s->st, request ? "correction" : "record", change,
 		    err);
@@ -346,7 +391,7 @@ ws_record_needs_approval(struct ws_session *s, const char *record_uuid,
 {
 	/* Still in the outbox: the register has not acknowledged it yet. */
 	static const char sql[] =
-	    "SELECT 1 FROM outbox WHERE kind = 'record'"
+	    "SELECT 1 FROM outbox WHERE kind = 'record' AND last_error IS NULL"
 	    " AND instr(payload, ?1) > 0 LIMIT 1";
 	sqlite3_stmt *stmt;
 	int unsent = 0;

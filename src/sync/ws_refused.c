@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "sync/entity.h"
+
 int
 ws_refused_count(struct store *st, long *count, struct sesshu_err *err)
 {
@@ -76,6 +78,70 @@ ws_refused_list(struct ws_session *s, struct ws_refused *out, size_t max,
 	return store_check(s->st, rc, "listing refused changes", err);
 }
 
+/*
+ * A refused record version leaves the cache too, and the version before
+ * it (kept, retired, by ws_record_revise) is current again: the cache
+ * then holds what the register holds. A refused first version leaves
+ * nothing.
+ */
+static int
+undo_record(struct ws_session *s, const char *uuid, struct sesshu_err *err)
+{
+	static const char payload_sql[] =
+	    "SELECT payload FROM outbox WHERE uuid = ?1 AND kind = 'record'";
+	static const char drop_sql[] =
+	    "DELETE FROM vaccination_records WHERE record_uuid = ?1"
+	    " AND version = CAST(?2 AS INTEGER)";
+	static const char restore_sql[] =
+	    "UPDATE vaccination_records SET is_current = 1 WHERE record_uuid = ?1"
+	    " AND version = (SELECT max(version) FROM vaccination_records"
+	    " WHERE record_uuid = ?1)";
+	const struct entity_kind *k = entity_find("record");
+	char record[WIRE_UUID_STRLEN] = "", version[24] = "";
+	sqlite3_stmt *stmt;
+	json_t *doc = NULL, *rec, *cached = NULL;
+	int rc, same;
+
+	if ((rc = store_prepare(s->st, payload_sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		doc = json_loads((const char *)sqlite3_column_text(stmt, 0), 0,
+		    NULL);
+	store_stmt_done(stmt);
+	if (doc == NULL)
+		return 0;	/* not a record */
+	rec = json_object_get(doc, "record");
+	snprintf(record, sizeof(record), "%s",
+	    json_string_value(json_object_get(rec, "record_uuid")) ?
+	    json_string_value(json_object_get(rec, "record_uuid")) : "");
+	snprintf(version, sizeof(version), "%lld",
+	    (long long)json_integer_value(json_object_get(rec, "version")));
+	/*
+	 * Only while the cache still holds the refused version itself: a
+	 * pull since may have put the register's own version (perhaps of the
+	 * same number) in its place, and that one stays.
+	 */
+	if ((rc = store_prepare(s->st, k->select_sql, &stmt, err)) != 0) {
+		json_decref(doc);
+		return rc;
+	}
+	sqlite3_bind_text(stmt, 1, record, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		cached = entity_row_to_json(k, stmt);
+	store_stmt_done(stmt);
+	same = cached != NULL && json_equal(cached, rec);
+	json_decref(cached);
+	json_decref(doc);
+	if (record[0] == '\0' || !same)
+		return 0;
+	if ((rc = store_run_text(s->st, drop_sql, record, version, "dropping a "
+	    "refused record version", err)) != 0)
+		return rc;
+	return store_run_text(s->st, restore_sql, record, NULL, "restoring a "
+	    "record's version", err);
+}
+
 int
 ws_refused_discard(struct ws_session *s, const char *uuid,
     struct sesshu_err *err)
@@ -88,7 +154,8 @@ ws_refused_discard(struct ws_session *s, const char *uuid,
 	snprintf(object, sizeof(object), "change:%s", uuid);
 	if ((rc = store_begin(s->st, err)) != 0)
 		return rc;
-	if ((rc = store_run_text(s->st, sql, uuid, NULL, "discarding a refused "
+	if ((rc = undo_record(s, uuid, err)) == 0 &&
+	    (rc = store_run_text(s->st, sql, uuid, NULL, "discarding a refused "
 	    "change", err)) == 0 &&
 	    (rc = ws_audit(s, "outbox.discard", object, "ok", err)) == 0)
 		return store_commit(s->st, err);

@@ -3,8 +3,9 @@
  * rejection, ARCHITECTURE §4): they stay in the outbox, parked with the
  * register's reason, and are not sent again. The workstation shows them
  * so that no refusal passes unseen; the register keeps its own copy in
- * the review queue for a supervisor. Discarding one here only stops
- * showing it; the discard is audited.
+ * the review queue for a supervisor. Discarding one here stops showing
+ * it and, for a record, takes the refused version out of the cache so
+ * that it holds what the register holds; the discard is audited.
  * Never logs a payload: it is personal data.
  */
 #ifndef SESSHU_SYNC_WS_REFUSED_H
@@ -34,7 +35,11 @@ int	ws_refused_count(struct store *st, long *count, struct sesshu_err *err);
 int	ws_refused_list(struct ws_session *s, struct ws_refused *out, size_t max,
 	    size_t *n, struct sesshu_err *err);
 
-/* Stops showing one (deletes it from the outbox), audited as outbox.discard. */
+/*
+ * Stops showing one (deletes it from the outbox; a refused record version
+ * leaves the cache, the one before is current again), audited as
+ * outbox.discard.
+ */
 int	ws_refused_discard(struct ws_session *s, const char *uuid,
 	    struct sesshu_err *err);
 

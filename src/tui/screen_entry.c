@@ -799,12 +799,12 @@ key_sheet(struct tui *t, wint_t key)
 		if (f != NULL && f->source == CORE_FORM_SOURCE_LOT &&
 		    (key == TUI_FN(KEY_DOWN) || key == TUI_FN(KEY_UP)))
 			return cycle_lot(E.focus, key == TUI_FN(KEY_DOWN) ? 1 : -1);
+		/* With no code to offer, Up and Down move as elsewhere. */
 		if (f != NULL && f->type == CORE_FORM_CODE &&
 		    (key == TUI_FN(KEY_DOWN) || key == TUI_FN(KEY_UP)) &&
-		    (rc = cycle_code(t, E.focus, key == TUI_FN(KEY_DOWN) ? 1 :
-		    -1)) != 0) {
+		    cycle_code(t, E.focus, key == TUI_FN(KEY_DOWN) ? 1 : -1) == 1) {
 			typed(t);
-			return rc;
+			return 1;
 		}
 		if (E.focus == -1 && !back) {
 			if (choose_form(t, tui_field_text(&E.vaccine)) != 0)

@@ -169,6 +169,8 @@ reload(struct tui *t, struct sesshu_err *err)
 	return 0;
 }
 
+static void	keep_cursor_in_view(const struct tui *);
+
 static void
 show(struct tui *t, const struct ws_person *p)
 {
@@ -187,6 +189,7 @@ show(struct tui *t, const struct ws_person *p)
 	tui_audit(t, "person.view", object, "ok: person");
 	P.shown = 1;
 	P.cursor = P.nhistory > 0 ? (int)P.nhistory - 1 : 0;
+	keep_cursor_in_view(t);
 	tui_message(t, 0, "%s", "");
 }
 
@@ -228,6 +231,11 @@ start_action(struct tui *t, enum action what)
 	if (strcmp(r->state, "voided") == 0) {
 		tui_message(t, 1, "%s", _("This record is voided: it no longer "
 		    "changes."));
+		return;
+	}
+	if (r->pending) {
+		tui_message(t, 1, "%s", _("A change of this record waits for a "
+		    "supervisor's approval."));
 		return;
 	}
 	for (int i = 0; i < FIX_FIELDS; i++)
@@ -406,8 +414,12 @@ draw_history(struct tui *t, int y)
 	int rows = history_rows(t);
 	size_t w;
 
-	snprintf(line, sizeof(line), _("Vaccination history (%d)"),
-	    (int)P.nhistory + P.more);
+	if (P.more)
+		snprintf(line, sizeof(line), _("Vaccination history (the first "
+		    "%d)"), (int)P.nhistory);
+	else
+		snprintf(line, sizeof(line), _("Vaccination history (%d)"),
+		    (int)P.nhistory);
 	tui_put(t, y, 1, COLS - 2, A_BOLD, line);
 	if ((int)P.nhistory > rows) {
 		/* Which rows show, since the rest are out of sight. */
@@ -431,7 +443,8 @@ draw_history(struct tui *t, int y)
 
 		snprintf(dose, sizeof(dose), "%d", r->dose);
 		snprintf(vaccine, sizeof(vaccine), "%s%s", voided ? _("[void] ") :
-		    "", vaccine_name(r->vaccine_code));
+		    r->pending ? _("[pending] ") : "",
+		    vaccine_name(r->vaccine_code));
 		cells[0] = r->vaccinated_on;
 		cells[1] = vaccine;
 		cells[2] = dose;

@@ -421,8 +421,10 @@ tui_sheet_revision(struct tui *t, const struct ws_person *p,
 	if (core_check_record(&in, &res) != 0)
 		return sesshu_err_set(err, SESSHU_EINVAL, "%s", _("invalid date")),
 		    NULL;
+	/* A new version cannot say "confirmed": a possible duplicate stops it
+	 * too, rather than be refused as a conflict by the register. */
 	for (size_t i = 0; i < res.nfindings; i++)
-		if (res.findings[i].level == CORE_CHECK_ERROR) {
+		if (res.findings[i].level != CORE_CHECK_WARNING) {
 			sesshu_err_set(err, SESSHU_EINVAL, "%s %s",
 			    _(res.findings[i].msgid), res.findings[i].detail);
 			return NULL;

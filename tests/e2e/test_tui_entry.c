@@ -740,7 +740,11 @@ test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor(void **state)
 	key("Enter");
 	s = wait_screen("main", "所属長の承認を依頼しました", 0, 15);
 	assert_null(strstr(s, "[取消]"));
+	assert_non_null(strstr(s, "[承認待ち]"));
 	free(s);
+	/* A second change of it waits for the first. */
+	key("F8");
+	WAIT("この記録の変更は所属長の承認待ちです。");
 	key("F5");
 	deadline = now_s() + 20;
 	while (review_rows("correction") == 0) {

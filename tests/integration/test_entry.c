@@ -35,6 +35,7 @@
 #include "sync/ws_batches.h"
 #include "sync/ws_person.h"
 #include "sync/ws_records.h"
+#include "sync/ws_refused.h"
 #include "testutil.h"
 
 #define MUNI		"990001"
@@ -1084,6 +1085,67 @@ test_entry_corrections_and_voids_are_new_versions_with_a_reason(void **state)
 	assert_int_equal(reg_count("SELECT count(*) FROM review_queue WHERE kind ="
 	    " 'conflict' AND payload LIKE '%%%s%%' AND payload LIKE '%%DC133A%%'"
 	    " AND reason LIKE '%%based on version 1%%'", u), 1);
+	/*
+	 * ws2 is shown the refusal; its pull already holds the register's
+	 * version 2, which discarding the refusal leaves alone.
+	 */
+	{
+		struct ws_refused refused[WS_REFUSED_MAX];
+		size_t n;
+		long parked;
+
+		assert_int_equal(ws_refused_count(C.a2->st, &parked, &err), 0);
+		assert_true(parked >= 1);
+		assert_int_equal(ws_refused_list(C.a2, refused, WS_REFUSED_MAX, &n,
+		    &err), 0);
+		assert_true(n >= 1);
+		assert_string_equal(refused[n - 1].kind, "record");
+		assert_non_null(strstr(refused[n - 1].reason, "based on version 1"));
+		assert_int_equal(ws_refused_discard(C.a2, refused[n - 1].uuid,
+		    &err), 0);
+		assert_int_equal(ws_record_get(C.a2, u, &rec, &err), 0);
+		assert_int_equal(rec.version, 2);
+		assert_string_equal(rec.lot_no, "MC420A");
+	}
+}
+
+/*
+ * A refused version that no pull has replaced leaves the cache when it is
+ * discarded: the version before it is current again, as at the register.
+ */
+static void
+test_entry_discarding_a_refused_version_restores_the_one_before(void **state)
+{
+	struct ws_refused refused[WS_REFUSED_MAX];
+	struct sesshu_err err = { 0 };
+	char p[WS_ATENA_DIGITS + 1], u[WIRE_UUID_STRLEN];
+	struct ws_record rec;
+	json_t *changes;
+	size_t n;
+
+	(void)state;
+	next_person(p);
+	save_record(C.a1, p, NULL, u);
+	sync_ok(C.a1);
+	/* Refused at the register: a lot that had expired on the day. */
+	changes = json_pack("{s:s}", "lot_expiry", "2020-01-01");
+	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes,
+	    "期限切れのロット", &err), 0);
+	json_decref(changes);
+	assert_int_equal(ws_push(C.a1, &(struct ws_sync_counts){ 0 }, &err), 0);
+	assert_int_equal(ws_refused_list(C.a1, refused, WS_REFUSED_MAX, &n, &err),
+	    0);
+	assert_true(n >= 1);
+	assert_non_null(strstr(refused[n - 1].reason, "lot_expiry"));
+	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(rec.version, 2);
+	assert_int_equal(ws_refused_discard(C.a1, refused[n - 1].uuid, &err), 0);
+	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(rec.version, 1);
+	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	    " WHERE record_uuid = '%s'", u), 1);
+	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'outbox.discard'"), 1);
 }
 
 /* ---------------------------------------------------------------- drafts */
@@ -1319,6 +1381,7 @@ main(void)
 		cmocka_unit_test(test_entry_register_rejects_a_version_verified_by_its_enterer),
 		cmocka_unit_test(test_entry_same_dose_on_two_workstations_is_a_conflict_unless_confirmed),
 		cmocka_unit_test(test_entry_corrections_and_voids_are_new_versions_with_a_reason),
+		cmocka_unit_test(test_entry_discarding_a_refused_version_restores_the_one_before),
 		cmocka_unit_test(test_entry_drafts_round_trip_per_user_and_never_in_clear),
 		cmocka_unit_test(test_entry_person_search_by_kana_prefix_and_birth_date),
 	};
