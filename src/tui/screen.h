@@ -85,6 +85,8 @@ struct tui_screen {
 	const char		*help;		/* msgid for F1 */
 	const struct tui_fkey	*keys;		/* its own F-keys; { 0, NULL } ends */
 	enum tui_screen_kind	 kind;
+	/* The permission a work screen needs (core/permission.h), or -1. */
+	int			 perm;
 	/* Called when the screen becomes current; arg as tui_switch's. */
 	int			 (*enter)(struct tui *, void *arg);
 	/* Draws the body (lines tui_body_top() to tui_body_bottom()). */
@@ -158,7 +160,17 @@ struct tui {
 /* Seconds of CLOCK_BOOTTIME: the session's clock (core/session.h). */
 int64_t	tui_now(void);
 
-/* Makes the named screen current (calling its enter with arg). */
+/* A role as the interface names it ("入力担当"). */
+const char *tui_role_label(const char *role);
+
+/* Whether the logged-in user's role has perm (enum core_perm; -1: any). */
+int	tui_may(const struct tui *t, int perm);
+
+/*
+ * Makes the named screen current (calling its enter with arg). A work
+ * screen whose permission the user's role lacks is refused, audited and
+ * said on the message line: SESSHU_EDENIED, the screen unchanged.
+ */
 int	tui_switch(struct tui *t, const struct tui_screen *screen, void *arg);
 
 /* Sets the message line (text already translated); "" clears it. */

@@ -15,6 +15,7 @@
 #include "sync/ws_batches.h"
 #include "sync/ws_person.h"
 #include "tui/field.h"
+#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/text.h"
 
@@ -340,6 +341,7 @@ const struct tui_screen tui_screen_batches = {
 	    "opens the resident lookup."),
 	.keys = batches_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = CORE_PERM_VERIFY,
 	.enter = batches_enter,
 	.draw = batches_draw,
 	.key = batches_key,

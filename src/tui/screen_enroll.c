@@ -235,6 +235,7 @@ const struct tui_screen tui_screen_enroll = {
 	    "your finger."),
 	.keys = enroll_keys,
 	.kind = TUI_SCREEN_LOGGED_OUT,
+	.perm = -1,
 	.enter = enroll_enter,
 	.draw = enroll_draw,
 	.key = enroll_key,

@@ -34,6 +34,7 @@
 #include "tui/finder.h"
 #include "tui/forms.h"
 #include "tui/person_keys.h"
+#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/sheet.h"
 #include "tui/text.h"
@@ -1062,6 +1063,7 @@ const struct tui_screen tui_screen_entry = {
 	    "your next login."),
 	.keys = entry_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = CORE_PERM_ENTRY,
 	.enter = entry_enter,
 	.draw = entry_draw,
 	.key = entry_key,

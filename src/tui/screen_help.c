@@ -103,6 +103,7 @@ const struct tui_screen tui_screen_help = {
 	    "and Down scroll this help."),
 	.keys = help_keys,
 	.kind = TUI_SCREEN_ANY,
+	.perm = -1,
 	.enter = help_enter,
 	.draw = help_draw,
 	.key = help_key,

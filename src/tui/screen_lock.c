@@ -425,6 +425,7 @@ const struct tui_screen tui_screen_lock = {
 	    "the owner's finger."),
 	.keys = lock_keys,
 	.kind = TUI_SCREEN_LOCKED,
+	.perm = -1,
 	.enter = lock_enter,
 	.draw = lock_draw,
 	.key = lock_key,

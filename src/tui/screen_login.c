@@ -522,6 +522,7 @@ const struct tui_screen tui_screen_login = {
 	    "your finger. It does nothing with a real reader."),
 	.keys = login_keys,
 	.kind = TUI_SCREEN_LOGGED_OUT,
+	.perm = -1,
 	.enter = login_enter,
 	.draw = login_draw,
 	.key = login_key,

@@ -78,7 +78,9 @@ menu_draw(struct tui *t)
 	int y = tui_body_top(t) + 1;
 
 	for (size_t i = 0; i < NITEMS; i++, y += 2) {
-		attr_t a = (int)i == cursor ? A_REVERSE : A_NORMAL;
+		/* What the role may not do is shown dim, and refused if chosen. */
+		attr_t a = (int)i == cursor ? A_REVERSE :
+		    tui_may(t, items[i].screen->perm) ? A_NORMAL : A_DIM;
 
 		snprintf(line, sizeof(line), " %c  %s", (int)items[i].key,
 		    _(items[i].label));
@@ -99,6 +101,7 @@ const struct tui_screen tui_screen_menu = {
 	    "logs out."),
 	.keys = menu_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = -1,
 	.enter = menu_enter,
 	.draw = menu_draw,
 	.key = menu_key,

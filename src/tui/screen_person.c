@@ -28,6 +28,7 @@
 #include "tui/field.h"
 #include "tui/finder.h"
 #include "tui/person_keys.h"
+#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/sheet.h"
 #include "tui/text.h"
@@ -228,6 +229,13 @@ start_action(struct tui *t, enum action what)
 
 	if (r == NULL)
 		return;
+	if (!tui_may(t, CORE_PERM_CORRECT)) {
+		tui_audit(t, what == ACT_VOID ? "record.void" : "record.correct",
+		    "record", "refused: role");
+		tui_message(t, 1, _("Your role (%s) does not allow this work."),
+		    tui_role_label(t->ws->role));
+		return;
+	}
 	if (strcmp(r->state, "voided") == 0) {
 		tui_message(t, 1, "%s", _("This record is voided: it no longer "
 		    "changes."));
@@ -569,6 +577,7 @@ const struct tui_screen tui_screen_person = {
 	    "Every lookup is recorded in the audit trail with your user ID."),
 	.keys = person_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = CORE_PERM_LOOKUP,
 	.enter = person_enter,
 	.draw = person_draw,
 	.key = person_key,

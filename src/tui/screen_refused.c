@@ -132,6 +132,7 @@ const struct tui_screen tui_screen_refused = {
 	    "recorded in the audit trail)."),
 	.keys = refused_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = -1,
 	.enter = refused_enter,
 	.draw = refused_draw,
 	.key = refused_key,

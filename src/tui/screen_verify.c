@@ -26,6 +26,7 @@
 #include "sync/ws_records.h"
 #include "tui/field.h"
 #include "tui/person_keys.h"
+#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/sheet.h"
 #include "tui/text.h"
@@ -362,6 +363,7 @@ const struct tui_screen tui_screen_verify = {
 	    "Your own entries are never offered: another user verifies them."),
 	.keys = verify_keys,
 	.kind = TUI_SCREEN_WORK,
+	.perm = CORE_PERM_VERIFY,
 	.enter = verify_enter,
 	.draw = verify_draw,
 	.key = verify_key,

@@ -36,6 +36,7 @@
 
 #include <glib-unix.h>
 
+#include "core/permission.h"
 #include "store/audit.h"
 #include "sync/replicate.h"
 #include "sync/ws_refused.h"
@@ -89,9 +90,26 @@ tui_message(struct tui *t, int error, const char *fmt, ...)
 int
 tui_switch(struct tui *t, const struct tui_screen *screen, void *arg)
 {
+	char object[64];
+
+	/* C6: a screen the user's role may not use is refused, and said. */
+	if (screen->kind == TUI_SCREEN_WORK && !tui_may(t, screen->perm)) {
+		snprintf(object, sizeof(object), "screen:%s", screen->name);
+		tui_audit(t, "screen.open", object, "refused: role");
+		tui_message(t, 1, _("Your role (%s) does not allow this work."),
+		    t->ws != NULL ? tui_role_label(t->ws->role) : "-");
+		return SESSHU_EDENIED;
+	}
 	t->screen = screen;
 	t->message[0] = '\0';
 	return screen->enter != NULL ? screen->enter(t, arg) : 0;
+}
+
+int
+tui_may(const struct tui *t, int perm)
+{
+	return perm < 0 || (t->ws != NULL &&
+	    core_role_may(t->ws->role, (enum core_perm)perm));
 }
 
 void
@@ -149,8 +167,8 @@ wipe_terminal(void)
 	doupdate();
 }
 
-static const char *
-role_label(const char *role)
+const char *
+tui_role_label(const char *role)
 {
 	static const struct { const char *role, *label; } roles[] = {
 		{ "clerk", N_("clerk") },
@@ -254,7 +272,7 @@ draw_status(struct tui *t, int y)
 			    _(" (refused %ld: menu 4)"), t->refused);
 		}
 		snprintf(left, sizeof(left), " %s (%s)  %s  %s  %s  %s",
-		    t->ws->user_id, role_label(t->ws->role),
+		    t->ws->user_id, tui_role_label(t->ws->role),
 		    t->cfg.workstation_id, net, unsent, sync);
 	} else
 		snprintf(left, sizeof(left), " %s  %s", t->cfg.workstation_id,

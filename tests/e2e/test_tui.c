@@ -410,6 +410,12 @@ test_tui_another_user_ends_the_session(void **state)
 	s = wait_screen("main", "admin01 (情報管理者)", 0, 15);
 	assert_null(strstr(s, W.name));	/* the clerk's lookup is gone */
 	free(s);
+	/* C6: the IS administrator keys no sheets and looks nobody up. */
+	key("1");
+	WAIT("あなたの役割 (情報管理者) ではこの業務は行えません。");
+	key("3");
+	WAIT("あなたの役割 (情報管理者) ではこの業務は行えません。");
+	WAIT("業務メニュー");
 }
 
 static void
