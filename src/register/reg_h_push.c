@@ -19,7 +19,9 @@
 
 #include "core/batch.h"
 #include "core/date.h"
+#include "core/permission.h"
 #include "core/vaccine.h"
+#include "register/reg_review.h"
 #include "register/reg_service.h"
 #include "store/batch_store.h"
 #include "store/store.h"
@@ -55,6 +57,7 @@ static const struct wire_field change_fields[] = {
 	{ "fingerprint", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "batch", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "correction", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
+	{ "review", WIRE_OBJECT, WIRE_OPTIONAL, 0 },
 	{ "base_version", WIRE_INTEGER, WIRE_OPTIONAL, 0 },
 	{ "duplicate_confirmed", WIRE_BOOLEAN, WIRE_OPTIONAL, 0 },
 	WIRE_FIELDS_END
@@ -67,6 +70,8 @@ static int apply_fingerprint(struct reg *, const json_t *, struct push_result *,
 static int apply_questionnaire_batch(struct reg *, const json_t *,
     struct push_result *, struct sesshu_err *);
 static int apply_correction_request(struct reg *, const json_t *,
+    struct push_result *, struct sesshu_err *);
+static int apply_review_decision(struct reg *, const json_t *,
     struct push_result *, struct sesshu_err *);
 
 /*
@@ -83,6 +88,7 @@ static const struct push_kind {
 	{ "fingerprint",	"fingerprint",	apply_fingerprint },
 	{ "batch",		"batch",	apply_questionnaire_batch },
 	{ "correction",		"record",	apply_correction_request },
+	{ "review",		"review",	apply_review_decision },
 };
 
 static const struct push_kind *
@@ -122,7 +128,8 @@ check_batch(json_t *body, json_t **changes, struct sesshu_err *err)
 		wire_get_string(c, path, "kind", 16, &kind, NULL, NULL);
 		if (push_kind_find(kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s.kind: unknown "
-			    "kind (this register knows record, fingerprint, batch and correction)", path);
+			    "kind (this register knows record, fingerprint, batch, correction "
+			    "and review)", path);
 		wire_path_member(sub, sizeof(sub), path, kind);
 		if (json_object_get(c, kind) == NULL)
 			return sesshu_err_set(err, SESSHU_EFORMAT, "%s: required", sub);
@@ -264,6 +271,42 @@ current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
 	return store_check(reg->st, rc, "reading a record's sheet", err);
 }
 
+/*
+ * C6: the author of a version had the right for it: whoever entered a
+ * new sheet may enter, whoever corrected or voided may correct, whoever
+ * verified may verify (core/permission.h), and is an active user here.
+ */
+static int
+author_may(struct reg *reg, const json_t *rec, sqlite3_int64 version,
+    char *why, size_t size)
+{
+	static const char sql[] =
+	    "SELECT role FROM users WHERE user_id = ? AND status = 'active'";
+	int verifying = strcmp(str(rec, "state"), "verified") == 0;
+	const char *who = str(rec, verifying ? "verified_by" : "entered_by");
+	enum core_perm perm = verifying ? CORE_PERM_VERIFY : version == 1 ?
+	    CORE_PERM_ENTRY : CORE_PERM_CORRECT;
+	sqlite3_stmt *stmt;
+	int may = 0;
+
+	if (store_prepare(reg->st, sql, &stmt, NULL) != 0)
+		return snprintf(why, size, "the register could not read users"), 0;
+	sqlite3_bind_text(stmt, 1, who, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		may = core_role_may((const char *)sqlite3_column_text(stmt, 0),
+		    perm) ? 1 : -1;
+	store_stmt_done(stmt);
+	if (may == 0)
+		return snprintf(why, size, "%s: %.32s is not an active user of "
+		    "the register", verifying ? "verified_by" : "entered_by", who),
+		    0;
+	if (may < 0)
+		return snprintf(why, size, "%s: the role of %.32s may not %s",
+		    verifying ? "verified_by" : "entered_by", who,
+		    core_perm_name(perm)), 0;
+	return 1;
+}
+
 /* The current version of a record, or 0 when the register has none. */
 static int
 current_version(struct reg *reg, const char *uuid, sqlite3_int64 *version,
@@ -333,34 +376,6 @@ same_dose_recorded(struct reg *reg, const json_t *rec, char *other, size_t size,
 }
 
 static int
-insert_version(struct reg *reg, const json_t *rec, int64_t *seq,
-    struct sesshu_err *err)
-{
-	static const char retire_sql[] =
-	    "UPDATE vaccination_records SET is_current = 0 WHERE record_uuid = ?";
-	const struct entity_kind *k = entity_find("record");
-	sqlite3_stmt *stmt;
-	int rc;
-
-	if ((rc = store_prepare(reg->st, retire_sql, &stmt, err)) != 0)
-		return rc;
-	sqlite3_bind_text(stmt, 1, str(rec, "record_uuid"), -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(stmt);
-	if ((rc = store_check(reg->st, rc, "retiring a record version", err)) != 0)
-		return rc;
-	if ((rc = store_prepare(reg->st, k->insert_sql, &stmt, err)) != 0)
-		return rc;
-	entity_bind(k, stmt, rec);
-	rc = sqlite3_step(stmt);
-	store_stmt_done(stmt);
-	if ((rc = store_check(reg->st, rc, "storing a record", err)) != 0)
-		return rc;
-	return reg_note_change(reg, "record", str(rec, "record_uuid"), "upsert",
-	    seq, err);
-}
-
-static int
 apply_record(struct reg *reg, const json_t *change, struct push_result *res,
     struct sesshu_err *err)
 {
@@ -371,7 +386,8 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 	char other[WIRE_UUID_STRLEN], batch[WIRE_UUID_STRLEN + 1];
 	int rc, dose_changed = 0, check_dose;
 
-	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
+	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message)) ||
+	    !author_may(reg, rec, version, res->message, sizeof(res->message))) {
 		res->status = PUSH_REJECTED;
 		return 0;
 	}
@@ -424,7 +440,7 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 		res->review = REVIEW_DUPLICATE;
 	}
 	res->status = PUSH_APPLIED;
-	return insert_version(reg, rec, &res->seq, err);
+	return reg_record_insert_version(reg, rec, &res->seq, err);
 }
 
 /*
@@ -444,7 +460,8 @@ apply_correction_request(struct reg *reg, const json_t *change,
 	char batch[WIRE_UUID_STRLEN + 1];
 	int rc, dose_changed;
 
-	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message))) {
+	if (!record_is_acceptable(reg, rec, res->message, sizeof(res->message)) ||
+	    !author_may(reg, rec, version, res->message, sizeof(res->message))) {
 		res->status = PUSH_REJECTED;
 		return 0;
 	}
@@ -478,6 +495,21 @@ apply_correction_request(struct reg *reg, const json_t *change,
 	res->review = REVIEW_CORRECTION;
 	snprintf(res->message, sizeof(res->message), "waiting for a "
 	    "supervisor's approval");
+	return 0;
+}
+
+/* A supervisor's decision on a review item (reg_review.h). */
+static int
+apply_review_decision(struct reg *reg, const json_t *change,
+    struct push_result *res, struct sesshu_err *err)
+{
+	int refused, rc;
+
+	if ((rc = reg_review_decide(reg, REG_ACTOR, json_object_get(change,
+	    "review"), &refused, res->message, sizeof(res->message), &res->seq,
+	    err)) != 0)
+		return rc;
+	res->status = refused ? PUSH_REJECTED : PUSH_APPLIED;
 	return 0;
 }
 
@@ -609,30 +641,15 @@ static int
 keep_for_review(struct reg *reg, const char *ws, const json_t *change,
     const struct push_result *res, struct sesshu_err *err)
 {
-	static const char sql[] =
-	    "INSERT INTO review_queue (kind, uuid, workstation_id, change_kind,"
-	    " payload, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
-	char now[STORE_TIME_LEN], *payload;
-	sqlite3_stmt *stmt;
+	char *payload;
 	int rc;
 
 	if ((payload = json_dumps(json_object_get(change, str(change, "kind")),
 	    JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
-	store_now_utc(now, sizeof(now));
-	if ((rc = store_prepare(reg->st, sql, &stmt, err)) == 0) {
-		sqlite3_bind_text(stmt, 1, res->review != NULL ? res->review :
-		    push_status_names[res->status], -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, str(change, "uuid"), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, ws, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, str(change, "kind"), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 5, payload, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 6, res->message, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 7, now, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt);
-		store_stmt_done(stmt);
-		rc = store_check(reg->st, rc, "queueing a change for review", err);
-	}
+	rc = reg_review_queue(reg, res->review != NULL ? res->review :
+	    push_status_names[res->status], str(change, "uuid"), ws,
+	    str(change, "kind"), payload, res->message, err);
 	free(payload);
 	return rc;
 }
@@ -732,7 +749,9 @@ apply_batch(struct reg_service *svc, const struct reg_peer *peer,
 		}
 		if ((rc = push_kind_find(str(c, "kind"))->apply(svc->reg, c, &res,
 		    err)) != 0 ||
+		    /* A refused decision is answered, not queued in turn. */
 		    ((res.status != PUSH_APPLIED || res.review != NULL) &&
+		    strcmp(str(c, "kind"), "review") != 0 &&
 		    (rc = keep_for_review(svc->reg, peer->workstation_id, c, &res,
 		    err)) != 0) ||
 		    (rc = remember_result(svc->reg, peer->workstation_id, uuid, &res,

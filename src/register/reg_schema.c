@@ -18,6 +18,7 @@ extern const char store_entities_v1_sql[];
 extern const char store_fingerprints_v2_sql[];
 extern const char store_entities_v4_sql[];
 extern const char store_batches_v4_sql[];
+extern const char store_review_v4_sql[];
 
 static const char reg_v1_sql[] =
 "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -121,22 +122,11 @@ static const char *const reg_v3[] = {
 static const char *const reg_v4[] = {
 	store_entities_v4_sql, store_batches_v4_sql,
 	"ALTER TABLE review_queue RENAME TO review_queue_v3;",
-	"CREATE TABLE review_queue ("
-	"  id             INTEGER PRIMARY KEY,"
-	"  kind           TEXT NOT NULL"
-	"                 CHECK (kind IN ('conflict','rejected','duplicate',"
-	"                 'correction')),"
-	"  uuid           TEXT NOT NULL,"
-	"  workstation_id TEXT NOT NULL,"
-	"  change_kind    TEXT NOT NULL,"
-	"  payload        TEXT NOT NULL,"
-	"  reason         TEXT NOT NULL,"
-	"  created_at     TEXT NOT NULL,"
-	"  decided_by     TEXT,"
-	"  decided_at     TEXT,"
-	"  decision       TEXT"
-	");",
-	"INSERT INTO review_queue SELECT * FROM review_queue_v3;",
+	store_review_v4_sql,
+	"INSERT INTO review_queue (id, kind, uuid, workstation_id, change_kind,"
+	" payload, reason, created_at, decided_by, decided_at)"
+	" SELECT id, kind, uuid, workstation_id, change_kind, payload, reason,"
+	" created_at, decided_by, decided_at FROM review_queue_v3;",
 	"DROP TABLE review_queue_v3;",
 	NULL
 };

@@ -6,7 +6,8 @@
  * Version 2 replaced the fingerprints table; version 3 keeps each user's
  * password expiry as the register computes it, for offline logins;
  * version 4 receives master data and batches through sync and keeps
- * drafts and the corrections waiting for approval.
+ * drafts, the corrections waiting for approval, and the review queue as
+ * the register sends it.
  * SQLite 3.15.2 only (see entity_schema.c).
  */
 #include "store/audit.h"
@@ -15,6 +16,7 @@
 extern const char store_entities_v1_sql[];
 extern const char store_fingerprints_v2_sql[];
 extern const char store_entities_v4_sql[];
+extern const char store_review_v4_sql[];
 
 static const char cache_v1_sql[] =
 /* 予診票の綴り: one clinic's return for one billing month. */
@@ -126,6 +128,7 @@ static const char *const cache_v4[] = {
 	"  what         TEXT NOT NULL,"			/* record.correct, record.void */
 	"  requested_by TEXT NOT NULL,"
 	"  requested_at TEXT NOT NULL) WITHOUT ROWID;",
+	store_review_v4_sql,
 	NULL
 };
 

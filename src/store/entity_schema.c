@@ -170,3 +170,29 @@ const char store_batches_v4_sql[] =
 "  closed_at        TEXT,"
 "  closed_by        TEXT"
 ") WITHOUT ROWID;";
+
+/*
+ * The review queue, as both stores hold it from version 4: what the
+ * register did not simply apply (a conflict, a rejection, a possible
+ * duplicate, a correction waiting for approval), with both sides, and the
+ * supervisor's decision and its reason. The register keeps it; pull sends
+ * it to the workstations, where supervisors decide (ARCHITECTURE §4:
+ * conflicts are never resolved silently). payload is the change's data:
+ * personal data, kept only in these encrypted stores.
+ */
+const char store_review_v4_sql[] =
+"CREATE TABLE review_queue ("
+"  id              INTEGER PRIMARY KEY,"
+"  kind            TEXT NOT NULL"
+"                  CHECK (kind IN ('conflict','rejected','duplicate','correction')),"
+"  uuid            TEXT NOT NULL UNIQUE,"		/* the change's */
+"  workstation_id  TEXT NOT NULL,"
+"  change_kind     TEXT NOT NULL,"
+"  payload         TEXT NOT NULL,"
+"  reason          TEXT NOT NULL,"
+"  created_at      TEXT NOT NULL,"
+"  decided_by      TEXT,"
+"  decided_at      TEXT,"
+"  decision        TEXT CHECK (decision IN ('approve','reject')),"
+"  decision_reason TEXT"
+");";

@@ -125,6 +125,16 @@ static const struct wire_field fee_category_columns[] = {
 	WIRE_FIELDS_END
 };
 
+/* An item of the review queue (store/entity_schema.c, version 4). */
+static const struct wire_field review_columns[] = {
+	S("uuid", 1, WIRE_UUID_LEN), S("kind", 1, 16), S("workstation_id", 1, 64),
+	S("change_kind", 1, 16), S("payload", 1, 256 * 1024),
+	S("reason", 1, 512), S("created_at", 1, 32), S("decided_by", 0, 32),
+	S("decided_at", 0, 32), S("decision", 0, 16),
+	S("decision_reason", 0, U8(200)),
+	WIRE_FIELDS_END
+};
+
 static struct entity_kind kinds[] = {
 	{ "person", "persons", "atena_no", NULL, person_columns,
 	  NULL, NULL, NULL, NULL },
@@ -145,6 +155,8 @@ static struct entity_kind kinds[] = {
 	{ "doctor", "doctors", "code", NULL, doctor_columns,
 	  NULL, NULL, NULL, NULL },
 	{ "fee_category", "fee_categories", "code", NULL, fee_category_columns,
+	  NULL, NULL, NULL, NULL },
+	{ "review", "review_queue", "uuid", NULL, review_columns,
 	  NULL, NULL, NULL, NULL },
 };
 

@@ -256,9 +256,11 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 	if (what == WS_REVISE_VERIFY) {
 		json_object_set_new(rec, "state", json_string("verified"));
 		json_object_set_new(rec, "verified_by", json_string(s->user_id));
-	} else if (what == WS_REVISE_VOID)
+	} else if (what == WS_REVISE_VOID) {
+		/* Each version names its author: here, who voided it. */
 		json_object_set_new(rec, "state", json_string("voided"));
-	else {
+		json_object_set_new(rec, "entered_by", json_string(s->user_id));
+	} else {
 		/*
 		 * A corrected record is verified again, by someone other
 		 * than whoever keyed this correction (004 L197).

@@ -27,6 +27,9 @@ static const struct menu_item {
 	{ '4', N_("Refused changes"),
 	  N_("What the register did not accept, with its reason"),
 	  &tui_screen_refused },
+	{ '5', N_("Review queue (審査)"),
+	  N_("Supervisors: duplicates, corrections, conflicts to decide"),
+	  &tui_screen_review },
 };
 
 #define NITEMS	(sizeof(items) / sizeof(items[0]))
@@ -96,7 +99,8 @@ const struct tui_screen tui_screen_menu = {
 	.title = N_("Menu"),
 	.help = N_("Choose the work: 1 questionnaire entry (batches), 2 "
 	    "verification of another user's entries, 3 resident lookup, 4 the "
-	    "changes the register refused. F11 "
+	    "changes the register refused, 5 the supervisors' review queue. "
+	    "Work your role does not allow is shown dim. F11 "
 	    "returns to this menu from any screen; F12 locks the screen; F9 "
 	    "logs out."),
 	.keys = menu_keys,

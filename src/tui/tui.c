@@ -55,6 +55,7 @@ static const struct tui_screen *const screens[] = {
 	&tui_screen_entry,
 	&tui_screen_verify,
 	&tui_screen_refused,
+	&tui_screen_review,
 };
 
 #define NSCREENS	(sizeof(screens) / sizeof(screens[0]))

@@ -793,6 +793,99 @@ test_tui_entry_a_refused_change_is_shown_with_its_reason(void **state)
 	key("F9");
 }
 
+/* The register's count of records matching where (itest_spr format). */
+static int
+reg_records(const char *where)
+{
+	struct sesshu_err err = { 0 };
+	sqlite3_stmt *stmt;
+	struct reg *reg;
+	char *sql;
+	int n;
+
+	if (reg_open(&reg, W.w.reg_dir, &err) != 0)
+		fail_msg("reg_open: %s", err.msg);
+	sql = itest_spr("SELECT count(*) FROM vaccination_records WHERE "
+	    "is_current = 1 AND %s", where);
+	assert_int_equal(sqlite3_prepare_v2(store_db(reg->st), sql, -1, &stmt,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	reg_close(reg);
+	free(sql);
+	return n;
+}
+
+/*
+ * A supervisor (issue 6's review queue) approves the void requested
+ * above and resolves the possible duplicate of the first batch; the
+ * register carries both out.
+ */
+static void
+test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate(
+    void **state)
+{
+	char *out, *code, *where;
+	double deadline;
+
+	(void)state;
+	out = itest_admin("user", "add", "--data", W.w.reg_dir, "--id",
+	    "super01", "--name", "審査 三郎", "--role", "supervisor", NULL);
+	code = itest_last_line_dup(out);
+	free(out);
+	login("super01", code);
+	free(code);
+	WAIT("業務メニュー");
+	key("F5");		/* the review items come with the pull */
+	WAIT("同期しました");
+	key("5");
+	WAIT("審査");
+	WAIT("訂正・取消の承認依頼");
+	WAIT("重複の可能性");
+	/* The list is oldest first: the duplicate, then the request. */
+	key("Enter");
+	WAIT("送られた内容");
+	WAIT("記録されている内容");
+	key("F7");
+	WAIT("決定できません: a decision needs a reason");
+	type("同じ予診票の二重入力");
+	key("F7");
+	WAIT("却下しました");
+	key("Enter");
+	WAIT("申請された内容");
+	type("取消の理由を確認した");
+	key("F6");
+	WAIT("承認しました");
+	/* The record rejected above by the register's rules: closed too. */
+	key("Enter");
+	WAIT("no such person in the register");
+	type("宛名番号の誤り");
+	key("F6");
+	WAIT("決定できません: a rejection by the register's rules cannot be "
+	    "approved");
+	key("F7");
+	WAIT("却下しました");
+	WAIT("判断を待っている項目はありません。");
+	key("F5");
+	deadline = now_s() + 20;
+	where = itest_spr("atena_no = '%s' AND batch_id = '%s' AND state = "
+	    "'voided'", W.in[3].atena, W.batch);
+	while (reg_records(where) == 0) {
+		if (now_s() > deadline)
+			fail_msg("the approved void did not reach the register");
+		pause_ms(200);
+	}
+	free(where);
+	/* Of the two same doses of the first person, the later is voided. */
+	where = itest_spr("atena_no = '%s' AND batch_id = '%s' AND state = "
+	    "'voided' AND change_reason = '同じ予診票の二重入力'", W.in[0].atena,
+	    W.batch);
+	assert_int_equal(reg_records(where), 1);
+	free(where);
+	key("F9");
+}
+
 static void
 test_tui_entry_a_broken_form_stops_the_start(void **state)
 {
@@ -837,6 +930,7 @@ main(void)
 		cmocka_unit_test(test_tui_entry_a_takeover_keeps_the_sheet_for_its_owner),
 		cmocka_unit_test(test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor),
 		cmocka_unit_test(test_tui_entry_a_refused_change_is_shown_with_its_reason),
+		cmocka_unit_test(test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate),
 		cmocka_unit_test(test_tui_entry_a_broken_form_stops_the_start),
 	};
 
