@@ -47,10 +47,24 @@ sesshu_err_set(struct sesshu_err *err, int code, const char *fmt, ...)
 	if (err == NULL)
 		return code;
 	err->code = code;
+	err->why = SESSHU_WHY_NONE;
+	err->detail[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int
+sesshu_err_because(struct sesshu_err *err, enum sesshu_why why,
+    const char *detail)
+{
+	if (err == NULL)
+		return SESSHU_EINVAL;
+	err->why = why;
+	snprintf(err->detail, sizeof(err->detail), "%s",
+	    detail != NULL ? detail : "");
+	return err->code;
 }
 
 int
@@ -78,4 +92,6 @@ sesshu_err_clear(struct sesshu_err *err)
 		return;
 	err->code = SESSHU_OK;
 	err->msg[0] = '\0';
+	err->why = SESSHU_WHY_NONE;
+	err->detail[0] = '\0';
 }

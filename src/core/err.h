@@ -36,9 +36,23 @@ enum sesshu_status {
 
 #define SESSHU_ERR_MSG_MAX 512
 
+/*
+ * Refusals a user meets at the keyboard, named so that the interface can
+ * say them in its own language (msg stays the English for logs and
+ * commands); detail holds the one value the sentence needs, e.g. a time.
+ */
+enum sesshu_why {
+	SESSHU_WHY_NONE,
+	SESSHU_WHY_LOCKED_OUT,		/* too many failed logins: until detail */
+	SESSHU_WHY_OFFLINE_TOO_LONG,	/* no contact for detail hours */
+	SESSHU_WHY_NEVER_CONTACTED,	/* no contact ever recorded */
+};
+
 struct sesshu_err {
 	int	code;
 	char	msg[SESSHU_ERR_MSG_MAX];
+	int	why;			/* enum sesshu_why */
+	char	detail[64];
 };
 
 /*
@@ -53,6 +67,10 @@ int sesshu_err_prefix(struct sesshu_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void sesshu_err_clear(struct sesshu_err *err);
+
+/* Names the refusal in err (after sesshu_err_set); returns err->code. */
+int sesshu_err_because(struct sesshu_err *err, enum sesshu_why why,
+    const char *detail);
 
 /* The generic msgid for a code (English, translated at display time). */
 const char *sesshu_status_msgid(int code);

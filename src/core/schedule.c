@@ -392,7 +392,7 @@ get_date(struct pctx *p, const json_t *obj, const char *path, const char *name,
     int *present, struct core_date *out)
 {
 	char where[64];
-	struct sesshu_err derr = { 0, "" };
+	struct sesshu_err derr = { 0 };
 	json_t *v = json_object_get(obj, name);
 
 	snprintf(where, sizeof(where), "%s%s%s", path != NULL ? path : "",

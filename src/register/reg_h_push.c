@@ -244,7 +244,7 @@ current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
 {
 	static const char sql[] =
 	    "SELECT coalesce(batch_id, ''), vaccine_code, dose, coalesce(stage, ''),"
-	    " atena_no = ?2"
+	    " atena_no = ?2, coalesce(entered_by, '') = ?3"
 	    " FROM vaccination_records WHERE record_uuid = ?1 AND is_current = 1";
 	sqlite3_stmt *stmt;
 	int rc;
@@ -255,10 +255,18 @@ current_sheet(struct reg *reg, const json_t *rec, char *batch, size_t size,
 		return rc;
 	sqlite3_bind_text(stmt, 1, str(rec, "record_uuid"), -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, str(rec, "atena_no"), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, str(rec, "entered_by"), -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		/* A sheet never changes hands: as if it moved batch. */
-		snprintf(batch, size, "%s", sqlite3_column_int(stmt, 4) ?
-		    (const char *)sqlite3_column_text(stmt, 0) : "(another person)");
+		/*
+		 * A sheet never changes hands, and a verification keeps the
+		 * author of what it verifies: either is as if it moved batch.
+		 */
+		int moved = !sqlite3_column_int(stmt, 4) ||
+		    (strcmp(str(rec, "state"), "verified") == 0 &&
+		    !sqlite3_column_int(stmt, 5));
+
+		snprintf(batch, size, "%s", moved ? "(moved)" :
+		    (const char *)sqlite3_column_text(stmt, 0));
 		*dose_changed = strcmp((const char *)sqlite3_column_text(stmt, 1),
 		    str(rec, "vaccine_code")) != 0 ||
 		    sqlite3_column_int64(stmt, 2) !=
@@ -289,6 +297,10 @@ author_may(struct reg *reg, const json_t *rec, sqlite3_int64 version,
 	sqlite3_stmt *stmt;
 	int may = 0;
 
+	/* A sheet is born entered; verifying is another person's later act. */
+	if (version == 1 && strcmp(str(rec, "state"), "entered") != 0)
+		return snprintf(why, size, "state: a new record is entered, not "
+		    "%.16s", str(rec, "state")), 0;
 	if (store_prepare(reg->st, sql, &stmt, NULL) != 0)
 		return snprintf(why, size, "the register could not read users"), 0;
 	sqlite3_bind_text(stmt, 1, who, -1, SQLITE_STATIC);
@@ -414,9 +426,9 @@ apply_record(struct reg *reg, const json_t *change, struct push_result *res,
 			return rc;
 		if (strcmp(batch, str(rec, "batch_id")) != 0) {
 			res->status = PUSH_REJECTED;
-			snprintf(res->message, sizeof(res->message), "batch_id: a "
-			    "later version cannot move a sheet to another batch or "
-			    "person");
+			snprintf(res->message, sizeof(res->message), "a later "
+			    "version cannot move a sheet to another batch or "
+			    "person, nor a verification change its author");
 			return 0;
 		}
 	}

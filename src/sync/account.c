@@ -518,8 +518,10 @@ guard_check(struct ws_session *s, const struct ws_settings *set,
 	if (c.until == 0)
 		return 0;
 	local_time(c.until, when, sizeof(when));
-	return sesshu_err_set(err, SESSHU_EDENIED, "too many failed logins: %s "
+	sesshu_err_set(err, SESSHU_EDENIED, "too many failed logins: %s "
 	    "is locked until %s", s->user_id, when);
+	sesshu_err_because(err, SESSHU_WHY_LOCKED_OUT, when);
+	return SESSHU_EDENIED;
 }
 
 /* A wrong password: counted, perhaps locking the user. err says so. */
@@ -539,8 +541,10 @@ guard_failed(struct ws_session *s, const struct ws_settings *set,
 		return sesshu_err_set(err, SESSHU_EAUTH, "the user ID or password "
 		    "is wrong");
 	local_time(c.until, when, sizeof(when));
-	return sesshu_err_set(err, SESSHU_EAUTH, "the user ID or password is "
+	sesshu_err_set(err, SESSHU_EAUTH, "the user ID or password is "
 	    "wrong; too many failed logins: locked until %s", when);
+	sesshu_err_because(err, SESSHU_WHY_LOCKED_OUT, when);
+	return SESSHU_EAUTH;
 }
 
 static int
@@ -586,13 +590,21 @@ check_contact(struct ws_session *s, const struct ws_settings *set,
 		snprintf(outcome, sizeof(outcome), "refused: no contact with the "
 		    "register recorded (limit %d h)", set->max_offline_hours);
 	(void)ws_audit(s, "login", object, outcome, NULL);
-	if (hours >= 0)
-		return sesshu_err_set(err, SESSHU_EDENIED, "this workstation has not "
+	if (hours >= 0) {
+		char h[24];
+
+		snprintf(h, sizeof(h), "%lld", hours);
+		sesshu_err_set(err, SESSHU_EDENIED, "this workstation has not "
 		    "reached the register for %lld hours (limit %d): connect it to "
 		    "the network and sync", hours, set->max_offline_hours);
-	return sesshu_err_set(err, SESSHU_EDENIED, "this workstation has no "
+		sesshu_err_because(err, SESSHU_WHY_OFFLINE_TOO_LONG, h);
+		return SESSHU_EDENIED;
+	}
+	sesshu_err_set(err, SESSHU_EDENIED, "this workstation has no "
 	    "record of reaching the register (limit %d hours): connect it to the "
 	    "network and sync", set->max_offline_hours);
+	sesshu_err_because(err, SESSHU_WHY_NEVER_CONTACTED, NULL);
+	return SESSHU_EDENIED;
 }
 
 /* The user's password expiry and must-change flag as last synced. */
@@ -1093,8 +1105,10 @@ ws_login_factor_failed(struct ws_session *s, const struct ws_settings *settings,
 	if (c.until == 0)
 		return 0;
 	local_time(c.until, when, sizeof(when));
-	return sesshu_err_set(err, SESSHU_EDENIED, "too many failed logins: %s "
+	sesshu_err_set(err, SESSHU_EDENIED, "too many failed logins: %s "
 	    "is locked until %s", s->user_id, when);
+	sesshu_err_because(err, SESSHU_WHY_LOCKED_OUT, when);
+	return SESSHU_EDENIED;
 }
 
 int

@@ -161,6 +161,13 @@ struct tui {
 /* Seconds of CLOCK_BOOTTIME: the session's clock (core/session.h). */
 int64_t	tui_now(void);
 
+/*
+ * What a refusal says in the interface's language when it is one the
+ * user meets at the keyboard (err->why), else err->msg; buf holds it.
+ */
+const char *tui_err_text(const struct sesshu_err *err, char *buf,
+	    size_t size);
+
 /* A role as the interface names it ("入力担当"). */
 const char *tui_role_label(const char *role);
 

@@ -197,6 +197,7 @@ finger_done(struct tui *t, int status, struct fingerprint_blob *print,
 		return;
 	case SESSHU_EAUTH: {
 		struct sesshu_err why = { 0 };
+		char text[SESSHU_ERR_MSG_MAX];
 
 		tui_fp_audit(t, ws, "login.fingerprint",
 		    "refused: fingerprint not recognised");
@@ -206,7 +207,8 @@ finger_done(struct tui *t, int status, struct fingerprint_blob *print,
 		ws_session_close(ws);
 		refuse(t);
 		if (rc == SESSHU_EDENIED)
-			tui_message(t, 1, "%s", why.msg);
+			tui_message(t, 1, _("Cannot log in: %s"),
+			    tui_err_text(&why, text, sizeof(text)));
 		return;
 	}
 	case SESSHU_ECANCELED:
@@ -234,6 +236,7 @@ finger_done(struct tui *t, int status, struct fingerprint_blob *print,
 static void
 second_factor(struct tui *t, struct ws_session *ws)
 {
+	char text[SESSHU_ERR_MSG_MAX];
 	struct sesshu_err err = { 0 };
 	char outcome[SESSHU_ERR_MSG_MAX + 64];
 	size_t n = 0;
@@ -288,12 +291,14 @@ second_factor(struct tui *t, struct ws_session *ws)
 	tui_fp_close(t);
 	ws_session_close(ws);
 	L.step = L_PASSWORD;
-	tui_message(t, 1, _("Cannot log in: %s"), err.msg);
+	tui_message(t, 1, _("Cannot log in: %s"), tui_err_text(&err, text,
+	    sizeof(text)));
 }
 
 static void
 attempt(struct tui *t)
 {
+	char text[SESSHU_ERR_MSG_MAX];
 	struct sesshu_err err = { 0 };
 	struct login_ask a = { 0 };
 	struct ws_session *ws = NULL;
@@ -325,7 +330,8 @@ attempt(struct tui *t)
 		refuse(t);
 	else {
 		L.step = L_PASSWORD;
-		tui_message(t, 1, _("Cannot log in: %s"), err.msg);
+		tui_message(t, 1, _("Cannot log in: %s"), tui_err_text(&err, text,
+		    sizeof(text)));
 	}
 }
 

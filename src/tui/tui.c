@@ -106,6 +106,28 @@ tui_switch(struct tui *t, const struct tui_screen *screen, void *arg)
 	return screen->enter != NULL ? screen->enter(t, arg) : 0;
 }
 
+const char *
+tui_err_text(const struct sesshu_err *err, char *buf, size_t size)
+{
+	switch (err->why) {
+	case SESSHU_WHY_LOCKED_OUT:
+		snprintf(buf, size, _("this user ID is locked after too many "
+		    "failed logins, until %s"), err->detail);
+		return buf;
+	case SESSHU_WHY_OFFLINE_TOO_LONG:
+		snprintf(buf, size, _("this workstation has not reached the "
+		    "register for %s hours: connect it to the network and sync"),
+		    err->detail);
+		return buf;
+	case SESSHU_WHY_NEVER_CONTACTED:
+		snprintf(buf, size, "%s", _("this workstation has never reached "
+		    "the register: connect it to the network and sync"));
+		return buf;
+	default:
+		return err->msg;
+	}
+}
+
 int
 tui_may(const struct tui *t, int perm)
 {

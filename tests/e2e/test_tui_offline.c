@@ -297,12 +297,16 @@ save_record_elsewhere(void)
 	    "p.atena_no AND r.vaccine_code = 'COVID' AND r.dose = 1) LIMIT 1",
 	    -1, &stmt, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}",
-	    "atena_no", sqlite3_column_text(stmt, 0), "vaccine_code", "COVID",
-	    "dose", 1, "category", "V", "vaccinated_on", "2026-10-01",
+	/*
+	 * Keyed by clerk01: the register takes a new sheet only from a role
+	 * that may enter one, which the administrator's is not.
+	 */
+	rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i,"
+	    " s:s}", "atena_no", sqlite3_column_text(stmt, 0), "vaccine_code",
+	    "COVID", "dose", 1, "category", "V", "vaccinated_on", "2026-10-01",
 	    "institution_code", "9900000001", "lot_no", "TEST01", "lot_expiry",
 	    "2027-03-31", "screening_only", 0, "other_municipality", 0,
-	    "certificate_issued", 0);
+	    "certificate_issued", 0, "entered_by", "clerk01");
 	sqlite3_finalize(stmt);
 	if (ws_record_save(s, rec, NULL, &err) != 0)
 		fail_msg("ws_record_save: %s", err.msg);

@@ -46,11 +46,11 @@
 #define LOCKOUT_MINUTES	15	/* [login] lockout_minutes, the default */
 #define LOCK_LOGOUT	60	/* [session] lock_logout_seconds, the least */
 
-/* The screen's words (i18n/ja.po; the lockout comes from err.msg). */
+/* The screen's words (i18n/ja.po). */
 #define LOGIN_PROMPT	"利用者IDを入力して Enter キーを押してください。"
 #define WRONG		"利用者ID、パスワードまたは指紋が正しくありません。"
-#define LOCKED_OUT	"ログインできません: too many failed logins: clerk01 " \
-			    "is locked until "
+#define LOCKED_OUT	"ログインできません: ログインの失敗が規定の回数を超え" \
+			    "たため、この利用者IDは "
 #define PERSON		"業務メニュー"	/* the first screen after a login */
 #define LOOKUP		"宛名番号照会"
 #define LOCKED		"ロック中 - clerk02"

@@ -42,14 +42,19 @@
 #define RESIDENTS	"800"
 #define ADMIN_PW	"correct horse battery staple"
 #define VERIFIER_PW	"照合担当の長いパスワード2026"
+#define CLERK_PW	"入力担当の長いパスワード2026"
 #define INSTITUTION	"9910100016"	/* 若葉市保健センター, forms/master */
 #define DOSE		9		/* a COVID dose the generated city never has */
 
 static struct city {
 	char			*dir, *pki, *reg_dir, *ws1, *ws2, *city;
 	struct itest_register	 reg;
-	/* admin01 enters on both workstations; vrf01 verifies. */
-	struct ws_session	*a1, *a2, *v1, *v2;
+	/*
+	 * clk01 (a clerk) enters on both workstations; vrf01 (a verifier)
+	 * verifies. admin01, the IS administrator, only provisions: the
+	 * register takes no sheet of theirs (core/permission.h).
+	 */
+	struct ws_session	*c1, *c2, *v1, *v2;
 	int			 next_person;
 } C;
 
@@ -221,7 +226,7 @@ next_person(char atena[WS_ATENA_DIGITS + 1])
 	char *sql = itest_spr("SELECT atena_no FROM persons WHERE status = 1 AND"
 	    " birth_date < '2000-01-01' ORDER BY atena_no LIMIT 1 OFFSET %d",
 	    C.next_person++);
-	char *v = text_db(store_db(C.a1->st), sql);
+	char *v = text_db(store_db(C.c1->st), sql);
 
 	if (strlen(v) != WS_ATENA_DIGITS)
 		fail_msg("no resident left for a test (%d used)", C.next_person);
@@ -358,7 +363,8 @@ setup_city(void **state)
 	char *argv_pki[] = { "/bin/bash", (char *)MAKE_PKI, NULL, MUNI, NULL };
 	char *argv_gen[] = { (char *)GENCITY_BIN, "--residents", RESIDENTS,
 	    "--seed", "17", "--out", NULL, NULL };
-	char *crl, *out, *admin_code, *vrf_code, *secrets, *residents, *records;
+	char *crl, *out, *admin_code, *clk_code, *vrf_code, *secrets, *residents;
+	char *records;
 
 	(void)state;
 	C.dir = tu_mkdtemp("entry");
@@ -386,6 +392,10 @@ setup_city(void **state)
 	    "--name", "情報 管理", "--role", "is-admin", NULL);
 	admin_code = itest_last_line_dup(out);
 	free(out);
+	out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "clk01",
+	    "--name", "窓口 入力", "--role", "clerk", NULL);
+	clk_code = itest_last_line_dup(out);
+	free(out);
 	out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "vrf01",
 	    "--name", "照合 一郎", "--role", "verifier", NULL);
 	vrf_code = itest_last_line_dup(out);
@@ -405,12 +415,14 @@ setup_city(void **state)
 	secrets = itest_spr("%s\n", ADMIN_PW);
 	provision(C.ws2, "ws-002", secrets);
 	free(secrets);
-	C.a1 = login(C.ws1, "admin01", ADMIN_PW, NULL);
-	C.a2 = login(C.ws2, "admin01", ADMIN_PW, NULL);
+	/* clk01's first login: the activation code on ws1, then online on ws2. */
+	C.c1 = login(C.ws1, "clk01", clk_code, CLERK_PW);
+	C.c2 = login(C.ws2, "clk01", CLERK_PW, NULL);
 	/* vrf01's first login: the activation code on ws2, then online on ws1. */
 	C.v2 = login(C.ws2, "vrf01", vrf_code, VERIFIER_PW);
 	C.v1 = login(C.ws1, "vrf01", VERIFIER_PW, NULL);
 	free(admin_code);
+	free(clk_code);
 	free(vrf_code);
 	free(crl);
 	return 0;
@@ -420,8 +432,8 @@ static int
 teardown_city(void **state)
 {
 	(void)state;
-	ws_session_close(C.a1);
-	ws_session_close(C.a2);
+	ws_session_close(C.c1);
+	ws_session_close(C.c2);
 	ws_session_close(C.v1);
 	ws_session_close(C.v2);
 	itest_register_stop(&C.reg, SIGTERM);
@@ -446,7 +458,7 @@ test_entry_master_data_reaches_workstations_and_a_reimport_sends_nothing(
 {
 	static const char *const tables[] = { "lots", "medical_institutions",
 	    "doctors", "vaccines", "manufacturers", "fee_categories" };
-	struct ws_session *both[] = { C.a1, C.a2 };
+	struct ws_session *both[] = { C.c1, C.c2 };
 	struct sesshu_err err = { 0 };
 	struct ws_lot lots[16], lot;
 	struct ws_sync_counts c;
@@ -470,25 +482,25 @@ test_entry_master_data_reaches_workstations_and_a_reimport_sends_nothing(
 		}
 	}
 	/* The screens' readers see them. */
-	assert_int_equal(ws_lots_of(C.a1, "HIB", lots, 16, &n, &err), 0);
+	assert_int_equal(ws_lots_of(C.c1, "HIB", lots, 16, &n, &err), 0);
 	assert_int_equal(n, reg_count("SELECT count(*) FROM lots WHERE"
 	    " vaccine_code = 'HIB'"));
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(lots[i - 1].expiry, lots[i].expiry) >= 0);
-	assert_int_equal(ws_lot_get(C.a2, "SH201A", vaccine, sizeof(vaccine), &lot,
+	assert_int_equal(ws_lot_get(C.c2, "SH201A", vaccine, sizeof(vaccine), &lot,
 	    &err), 0);
 	assert_string_equal(vaccine, "HIB");
 	assert_string_equal(lot.maker_code, "SANOFI");
 	assert_string_equal(lot.expiry, "2027-09-30");
-	assert_int_equal(ws_lot_get(C.a2, "NOSUCHLOT", vaccine, sizeof(vaccine),
+	assert_int_equal(ws_lot_get(C.c2, "NOSUCHLOT", vaccine, sizeof(vaccine),
 	    &lot, &err), SESSHU_ENOTFOUND);
-	assert_int_equal(ws_master_name(C.a1, "medical_institutions", INSTITUTION,
+	assert_int_equal(ws_master_name(C.c1, "medical_institutions", INSTITUTION,
 	    name, sizeof(name)), 1);
 	assert_string_equal(name, "若葉市保健センター");
-	assert_int_equal(ws_master_name(C.a1, "doctors", "D9910100016-01", name,
+	assert_int_equal(ws_master_name(C.c1, "doctors", "D9910100016-01", name,
 	    sizeof(name)), 1);
 	assert_string_equal(name, "和田　浩二");
-	assert_int_equal(ws_master_name(C.a1, "doctors", "D0000000000-99", name,
+	assert_int_equal(ws_master_name(C.c1, "doctors", "D0000000000-99", name,
 	    sizeof(name)), 0);
 	assert_string_equal(name, "");
 
@@ -496,7 +508,7 @@ test_entry_master_data_reaches_workstations_and_a_reimport_sends_nothing(
 	seq = reg_count("SELECT coalesce(max(seq), 0) FROM changes");
 	itest_import_master(C.reg_dir);
 	assert_int_equal(reg_count("SELECT coalesce(max(seq), 0) FROM changes"), seq);
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pulled, 0);
 
 	/* One new lot: numbered once, pulled once. */
@@ -507,9 +519,9 @@ test_entry_master_data_reaches_workstations_and_a_reimport_sends_nothing(
 	if (strstr(out, "1 rows, 1 new or changed") == NULL)
 		fail_msg("import of one new lot: %s", out);
 	free(out);
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pulled, 1);
-	assert_int_equal(ws_lot_get(C.a1, "ENTRY01", vaccine, sizeof(vaccine), &lot,
+	assert_int_equal(ws_lot_get(C.c1, "ENTRY01", vaccine, sizeof(vaccine), &lot,
 	    &err), 0);
 	assert_string_equal(vaccine, "COVID");
 	free(path);
@@ -534,7 +546,7 @@ test_entry_bad_master_file_imports_nothing_and_names_file_row_and_column(
 	struct itest_run r;
 
 	(void)state;
-	sync_ok(C.a2);	/* whatever the register had, ws2 has now */
+	sync_ok(C.c2);	/* whatever the register had, ws2 has now */
 	seq = reg_count("SELECT coalesce(max(seq), 0) FROM changes");
 	nlots = reg_count("SELECT count(*) FROM lots");
 	itest_run(argv, NULL, NULL, 60, &r);
@@ -550,7 +562,7 @@ test_entry_bad_master_file_imports_nothing_and_names_file_row_and_column(
 	assert_int_equal(reg_count("SELECT count(*) FROM medical_institutions"
 	    " WHERE code = '9919999999'"), 0);
 	assert_int_equal(reg_count("SELECT coalesce(max(seq), 0) FROM changes"), seq);
-	assert_int_equal(sync_ok(C.a2).pulled, 0);
+	assert_int_equal(sync_ok(C.c2).pulled, 0);
 	free(where);
 	free(inst);
 	free(lots);
@@ -582,53 +594,53 @@ test_entry_batch_closes_only_after_another_user_verified_every_sheet(
 	next_person(p2);
 	next_person(p3);
 	/* What a batch must name before it opens. */
-	assert_int_equal(ws_batch_open(C.a1, "9919999999", "2026-10", 2, NULL,
+	assert_int_equal(ws_batch_open(C.c1, "9919999999", "2026-10", 2, NULL,
 	    batch, &err), SESSHU_ENOTFOUND);
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-13", 2, NULL,
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-13", 2, NULL,
 	    batch, &err) < 0, 1);
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-10", 0, NULL,
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-10", 0, NULL,
 	    batch, &err), SESSHU_ERANGE);
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-10",
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-10",
 	    CORE_BATCH_CLAIM_MAX + 1, NULL, batch, &err), SESSHU_ERANGE);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM batches"), 0);
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-10", 2,
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM batches"), 0);
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-10", 2,
 	    "2026-11-05", batch, &err), 0);
-	save_record(C.a1, p1, batch, u1);
+	save_record(C.c1, p1, batch, u1);
 	/* One sheet of two: the counts do not reconcile yet. */
-	assert_int_equal(ws_batch_close(C.a1, batch, &msgid, &err), SESSHU_EDENIED);
+	assert_int_equal(ws_batch_close(C.c1, batch, &msgid, &err), SESSHU_EDENIED);
 	assert_non_null(msgid);
 	assert_string_equal(msgid, not_entered);
-	save_record(C.a1, p2, batch, u2);
-	assert_int_equal(ws_batch_get(C.a1, batch, &b, &err), 0);
+	save_record(C.c1, p2, batch, u2);
+	assert_int_equal(ws_batch_get(C.c1, batch, &b, &err), 0);
 	assert_int_equal(b.counts.claimed, 2);
 	assert_int_equal(b.counts.entered, 2);
 	assert_int_equal(b.counts.verified, 0);
 	assert_int_equal(b.state, CORE_BATCH_ENTERED);
 	assert_string_equal(b.institution_name, "若葉市保健センター");
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pushed, 3);
 	assert_int_equal(c.acknowledged, 3);
 	assert_int_equal(reg_count("SELECT count(*) FROM batches WHERE batch_id ="
 	    " '%s' AND state = 'open'", batch), 1);
 
 	/* Not verified yet: the workstation refuses to close, says why. */
-	assert_int_equal(ws_batch_close(C.a1, batch, &msgid, &err), SESSHU_EDENIED);
+	assert_int_equal(ws_batch_close(C.c1, batch, &msgid, &err), SESSHU_EDENIED);
 	assert_non_null(msgid);
 	assert_string_equal(msgid, not_verified);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM audit_log WHERE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'batch.close' AND object = 'batch:%s' AND outcome LIKE"
 	    " 'refused%%'", batch), 2);
-	assert_int_equal(ws_outbox_pending(C.a1->st, &pending, &err), 0);
+	assert_int_equal(ws_outbox_pending(C.c1->st, &pending, &err), 0);
 	assert_int_equal(pending, 0);
 
 	/* The enterer may not verify; nothing is left for them to verify. */
-	assert_int_equal(ws_record_revise(C.a1, u1, WS_REVISE_VERIFY, NULL, NULL,
+	assert_int_equal(ws_record_revise(C.c1, u1, WS_REVISE_VERIFY, NULL, NULL,
 	    &err), SESSHU_EDENIED);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM audit_log WHERE"
-	    " action = 'record.verify' AND user_id = 'admin01' AND outcome LIKE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'record.verify' AND user_id = 'clk01' AND outcome LIKE"
 	    " 'refused%%'"), 1);
-	assert_int_equal(ws_batch_next_to_verify(C.a1, batch, 0, next, &err), 0);
-	assert_int_equal(ws_record_get(C.a1, u1, &rec, &err), 0);
+	assert_int_equal(ws_batch_next_to_verify(C.c1, batch, 0, next, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u1, &rec, &err), 0);
 	assert_int_equal(rec.version, 1);
 	assert_string_equal(rec.state, "entered");
 
@@ -659,7 +671,7 @@ test_entry_batch_closes_only_after_another_user_verified_every_sheet(
 	    " batch_id = '%s'", batch), "closed,vrf01");
 	assert_int_equal(reg_count("SELECT count(*) FROM vaccination_records WHERE"
 	    " batch_id = '%s' AND is_current = 1 AND state = 'verified' AND"
-	    " verified_by = 'vrf01' AND entered_by = 'admin01' AND version = 2",
+	    " verified_by = 'vrf01' AND entered_by = 'clk01' AND version = 2",
 	    batch), 2);
 
 	/* Closed: listed as such, and closed once only. */
@@ -696,8 +708,8 @@ test_entry_batch_closes_only_after_another_user_verified_every_sheet(
 	 * ws1 has not heard of the close yet: it saves a third sheet, which
 	 * the register rejects and keeps for a supervisor.
 	 */
-	save_record(C.a1, p3, batch, u3);
-	c = sync_ok(C.a1);
+	save_record(C.c1, p3, batch, u3);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pushed, 1);
 	assert_int_equal(c.rejected, 1);
 	assert_int_equal(reg_count("SELECT count(*) FROM vaccination_records WHERE"
@@ -705,26 +717,26 @@ test_entry_batch_closes_only_after_another_user_verified_every_sheet(
 	assert_int_equal(reg_count("SELECT count(*) FROM review_queue WHERE kind ="
 	    " 'rejected' AND change_kind = 'record' AND payload LIKE '%%%s%%' AND"
 	    " reason LIKE '%%batch is closed%%'", u3), 1);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM outbox WHERE"
 	    " last_error LIKE 'rejected: batch_id: the batch is closed%%'"), 1);
 	/* Now it knows: the next sheet is refused before it is stored. */
-	assert_int_equal(ws_batch_get(C.a1, batch, &b, &err), 0);
+	assert_int_equal(ws_batch_get(C.c1, batch, &b, &err), 0);
 	assert_int_equal(b.state, CORE_BATCH_CLOSED);
-	before = ws_count(C.a1, "SELECT count(*) FROM outbox");
+	before = ws_count(C.c1, "SELECT count(*) FROM outbox");
 	r = new_record(p3, batch);
-	assert_int_equal(ws_record_save(C.a1, r, NULL, &err), SESSHU_EDENIED);
+	assert_int_equal(ws_record_save(C.c1, r, NULL, &err), SESSHU_EDENIED);
 	assert_non_null(strstr(err.msg, "closed"));
 	json_decref(r);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM outbox"), before);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM outbox"), before);
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM vaccination_records"
 	    " WHERE atena_no = '%s' AND dose = %d", p3, DOSE), 1);
 
 	/* Nor does the register take a batch row for it again. */
-	r = cached_entity(C.a1, "batch", batch);
+	r = cached_entity(C.c1, "batch", batch);
 	json_object_set_new(r, "state", json_string("open"));
 	json_object_del(r, "closed_at");
 	json_object_del(r, "closed_by");
-	expect_result(push_direct(C.a1, "batch", r, 0), "rejected",
+	expect_result(push_direct(C.c1, "batch", r, 0), "rejected",
 	    "closed already");
 	json_decref(r);
 	expect_text(reg_text("SELECT state FROM batches WHERE batch_id = '%s'",
@@ -744,25 +756,25 @@ test_entry_register_refuses_a_batch_close_that_does_not_reconcile(void **state)
 	(void)state;
 	/* Claimed 3, one sheet entered: closed in the cache behind the API. */
 	next_person(p1);
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-10", 3, NULL, b1,
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-10", 3, NULL, b1,
 	    &err), 0);
-	save_record(C.a1, p1, b1, u);
-	c = sync_ok(C.a1);
+	save_record(C.c1, p1, b1, u);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 2);
-	row = cached_entity(C.a1, "batch", b1);
+	row = cached_entity(C.c1, "batch", b1);
 	store_now_utc(now, sizeof(now));
 	json_object_set_new(row, "state", json_string("closed"));
 	json_object_set_new(row, "closed_at", json_string(now));
-	json_object_set_new(row, "closed_by", json_string("admin01"));
+	json_object_set_new(row, "closed_by", json_string("clk01"));
 	change = json_pack("{s:O}", "batch", row);
-	assert_int_equal(store_begin(C.a1->st, &err), 0);
-	if (entity_upsert(C.a1->st, k, row, &err) != 0 ||
-	    ws_outbox_add(C.a1->st, "batch", change, &err) != 0)
+	assert_int_equal(store_begin(C.c1->st, &err), 0);
+	if (entity_upsert(C.c1->st, k, row, &err) != 0 ||
+	    ws_outbox_add(C.c1->st, "batch", change, &err) != 0)
 		fail_msg("crafting a close: %s", err.msg);
-	assert_int_equal(store_commit(C.a1->st, &err), 0);
+	assert_int_equal(store_commit(C.c1->st, &err), 0);
 	json_decref(change);
 	json_decref(row);
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pushed, 1);
 	assert_int_equal(c.rejected, 1);
 	assert_int_equal(c.acknowledged, 0);
@@ -771,22 +783,22 @@ test_entry_register_refuses_a_batch_close_that_does_not_reconcile(void **state)
 	assert_int_equal(reg_count("SELECT count(*) FROM review_queue WHERE kind ="
 	    " 'rejected' AND change_kind = 'batch' AND payload LIKE '%%%s%%' AND"
 	    " reason LIKE '%%does not match the claimed count%%'", b1), 1);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM outbox WHERE"
 	    " kind = 'batch' AND last_error LIKE 'rejected: state: The number of"
 	    " entered sheets%%'"), 1);
 
 	/* Claimed 1, entered 1, not verified: pushed straight to the register. */
 	next_person(p2);
-	assert_int_equal(ws_batch_open(C.a2, INSTITUTION, "2026-10", 1, NULL, b2,
+	assert_int_equal(ws_batch_open(C.c2, INSTITUTION, "2026-10", 1, NULL, b2,
 	    &err), 0);
-	save_record(C.a2, p2, b2, u);
-	c = sync_ok(C.a2);
+	save_record(C.c2, p2, b2, u);
+	c = sync_ok(C.c2);
 	assert_int_equal(c.acknowledged, 2);
-	row = cached_entity(C.a2, "batch", b2);
+	row = cached_entity(C.c2, "batch", b2);
 	json_object_set_new(row, "state", json_string("closed"));
 	json_object_set_new(row, "closed_at", json_string(now));
-	json_object_set_new(row, "closed_by", json_string("admin01"));
-	expect_result(push_direct(C.a2, "batch", row, 0), "rejected",
+	json_object_set_new(row, "closed_by", json_string("clk01"));
+	expect_result(push_direct(C.c2, "batch", row, 0), "rejected",
 	    "Every sheet must be verified");
 	json_decref(row);
 	expect_text(reg_text("SELECT state FROM batches WHERE batch_id = '%s'", b2),
@@ -805,8 +817,8 @@ test_entry_a_sheet_of_a_batch_nobody_opened_is_refused_on_both_sides(
 	next_person(p);
 	assert_int_equal(wire_uuid_v4(nobatch, &err), 0);
 	rec = new_record(p, nobatch);
-	assert_int_equal(ws_record_save(C.a1, rec, NULL, &err), SESSHU_ENOTFOUND);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	assert_int_equal(ws_record_save(C.c1, rec, NULL, &err), SESSHU_ENOTFOUND);
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM vaccination_records"
 	    " WHERE batch_id = '%s'", nobatch), 0);
 	/* Sent anyway: the register has no such batch either. */
 	assert_int_equal(wire_uuid_v4(u, &err), 0);
@@ -816,8 +828,8 @@ test_entry_a_sheet_of_a_batch_nobody_opened_is_refused_on_both_sides(
 	json_object_set_new(rec, "registration_kind", json_string("keyed"));
 	json_object_set_new(rec, "registered_at",
 	    json_string("2026-11-01T09:00:00.000Z"));
-	json_object_set_new(rec, "entered_by", json_string("admin01"));
-	expect_result(push_direct(C.a1, "record", rec, 0), "rejected",
+	json_object_set_new(rec, "entered_by", json_string("clk01"));
+	expect_result(push_direct(C.c1, "record", rec, 0), "rejected",
 	    "no such batch");
 	json_decref(rec);
 	assert_int_equal(reg_count("SELECT count(*) FROM vaccination_records WHERE"
@@ -846,26 +858,26 @@ test_entry_a_correction_cannot_move_a_record_into_a_closed_batch(void **state)
 	next_person(p);
 	next_person(q);
 	/* A batch of one sheet, verified by vrf01 on the same workstation, closed. */
-	assert_int_equal(ws_batch_open(C.a1, INSTITUTION, "2026-09", 1, NULL, batch,
+	assert_int_equal(ws_batch_open(C.c1, INSTITUTION, "2026-09", 1, NULL, batch,
 	    &err), 0);
-	save_record(C.a1, p, batch, u);
+	save_record(C.c1, p, batch, u);
 	assert_int_equal(ws_batch_next_to_verify(C.v1, batch, 0, next, &err), 1);
 	assert_string_equal(next, u);
 	assert_int_equal(ws_record_revise(C.v1, u, WS_REVISE_VERIFY, NULL, NULL,
 	    &err), 0);
-	assert_int_equal(ws_batch_close(C.a1, batch, &msgid, &err), 0);
-	save_record(C.a1, q, NULL, loose);
-	c = sync_ok(C.a1);
+	assert_int_equal(ws_batch_close(C.c1, batch, &msgid, &err), 0);
+	save_record(C.c1, q, NULL, loose);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 5);
 	expect_text(reg_text("SELECT state FROM batches WHERE batch_id = '%s'",
 	    batch), "closed");
 
 	/* The loose record, "corrected" into the closed batch. */
 	changes = json_pack("{s:s}", "batch_id", batch);
-	ws_rc = ws_record_revise(C.a1, loose, WS_REVISE_CORRECT, changes,
+	ws_rc = ws_record_revise(C.c1, loose, WS_REVISE_CORRECT, changes,
 	    "綴りへの移動", &err);
 	json_decref(changes);
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	entered = reg_count("SELECT count(*) FROM vaccination_records WHERE"
 	    " batch_id = '%s' AND is_current = 1 AND state != 'voided'", batch);
 	if (ws_rc != SESSHU_EDENIED || c.acknowledged != 0 || entered != 1)
@@ -887,23 +899,26 @@ test_entry_register_rejects_a_version_verified_by_its_enterer(void **state)
 
 	(void)state;
 	next_person(p);
-	save_record(C.a1, p, NULL, u);
-	c = sync_ok(C.a1);
+	save_record(C.c1, p, NULL, u);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 1);
 
-	/* Version 2, "verified" by admin01, who entered it. */
-	rec = cached_entity(C.a1, "record", u);
+	/*
+	 * Version 2, "verified" by clk01, who entered it: a clerk may verify
+	 * (another's sheet), so only the second-person rule refuses it.
+	 */
+	rec = cached_entity(C.c1, "record", u);
 	assert_string_equal(json_string_value(json_object_get(rec, "entered_by")),
-	    "admin01");
+	    "clk01");
 	json_object_set_new(rec, "version", json_integer(2));
 	json_object_set_new(rec, "state", json_string("verified"));
-	json_object_set_new(rec, "verified_by", json_string("admin01"));
-	expect_result(push_direct(C.a1, "record", rec, 1), "rejected",
-	    "verified_by");
+	json_object_set_new(rec, "verified_by", json_string("clk01"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "verified_by: a record is verified by someone other");
 	/* And with nobody named as the verifier. */
 	json_object_del(rec, "verified_by");
-	expect_result(push_direct(C.a1, "record", rec, 1), "rejected",
-	    "verified_by");
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "verified_by: a record is verified by someone other");
 	json_decref(rec);
 	expect_text(reg_text("SELECT version || ',' || state FROM"
 	    " vaccination_records WHERE record_uuid = '%s' AND is_current = 1", u),
@@ -924,11 +939,121 @@ test_entry_register_rejects_a_version_verified_by_its_enterer(void **state)
 	json_object_set_new(rec, "registered_at", json_string("2026-11-01T09:00:00.000Z"));
 	json_object_set_new(rec, "entered_by", json_string("vrf01"));
 	json_object_set_new(rec, "verified_by", json_string("vrf01"));
-	expect_result(push_direct(C.a2, "record", rec, 0), "rejected",
-	    "verified_by");
+	expect_result(push_direct(C.c2, "record", rec, 0), "rejected",
+	    "verified_by: a record is verified by someone other");
 	json_decref(rec);
 	assert_int_equal(reg_count("SELECT count(*) FROM vaccination_records WHERE"
 	    " record_uuid = '%s'", u2), 0);
+}
+
+/*
+ * The register takes a version only from its author's right to it
+ * (reg_h_push.c, author_may; core/permission.h): a new sheet from a role
+ * that may enter, a correction from one that may correct, a verification
+ * from one that may verify, each an active user of the register. The IS
+ * administrator provisions and applies rights but keys no sheet.
+ */
+static void
+test_entry_register_takes_a_version_only_from_a_user_whose_role_may(
+    void **state)
+{
+	char p[11], q[11], u[WIRE_UUID_STRLEN], v[WIRE_UUID_STRLEN];
+	struct ws_session *admin;
+	struct ws_sync_counts c;
+	json_t *rec;
+
+	(void)state;
+	/* admin01 saves a sheet: the workstation keeps it, the register not. */
+	next_person(p);
+	admin = login(C.ws1, "admin01", ADMIN_PW, NULL);
+	save_record(admin, p, NULL, u);
+	c = sync_ok(admin);
+	ws_session_close(admin);
+	assert_int_equal(c.pushed, 1);
+	assert_int_equal(c.rejected, 1);
+	assert_int_equal(c.acknowledged, 0);
+	assert_int_equal(reg_count("SELECT count(*) FROM vaccination_records WHERE"
+	    " record_uuid = '%s'", u), 0);
+	assert_int_equal(reg_count("SELECT count(*) FROM review_queue WHERE kind ="
+	    " 'rejected' AND change_kind = 'record' AND payload LIKE '%%%s%%' AND"
+	    " reason LIKE '%%entered_by: the role of admin01 may not entry%%'", u),
+	    1);
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM outbox WHERE"
+	    " last_error = 'rejected: entered_by: the role of admin01 may not"
+	    " entry'"), 1);
+
+	/* A sheet of clk01's, at the register as version 1. */
+	next_person(q);
+	save_record(C.c1, q, NULL, v);
+	c = sync_ok(C.c1);
+	assert_int_equal(c.acknowledged, 1);
+	rec = cached_entity(C.c1, "record", v);
+	json_object_set_new(rec, "version", json_integer(2));
+
+	/* Corrected by admin01: that role may not correct. */
+	json_object_set_new(rec, "entered_by", json_string("admin01"));
+	json_object_set_new(rec, "lot_no", json_string("MC420A"));
+	json_object_set_new(rec, "change_reason", json_string("ロット番号の訂正"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "entered_by: the role of admin01 may not correct");
+	json_object_set_new(rec, "entered_by", json_string("clk01"));
+	json_object_set_new(rec, "lot_no", json_string("FC910A"));
+	json_object_del(rec, "change_reason");
+
+	/* Verified by admin01, by nobody the register knows, by a disabled user. */
+	json_object_set_new(rec, "state", json_string("verified"));
+	json_object_set_new(rec, "verified_by", json_string("admin01"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "verified_by: the role of admin01 may not verify");
+	json_object_set_new(rec, "verified_by", json_string("nobody99"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "verified_by: nobody99 is not an active user of the register");
+	free(itest_admin("user", "add", "--data", C.reg_dir, "--id", "vrf09",
+	    "--name", "照合 九郎", "--role", "verifier", NULL));
+	free(itest_admin("user", "disable", "--data", C.reg_dir, "--id", "vrf09",
+	    NULL));
+	json_object_set_new(rec, "verified_by", json_string("vrf09"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "verified_by: vrf09 is not an active user of the register");
+	expect_text(reg_text("SELECT version || ',' || state FROM"
+	    " vaccination_records WHERE record_uuid = '%s' AND is_current = 1", v),
+	    "1,entered");
+	assert_int_equal(reg_count("SELECT count(*) FROM review_queue WHERE kind ="
+	    " 'rejected' AND payload LIKE '%%%s%%'", v), 4);
+	/* A new sheet that arrives verified skips the entry right: refused. */
+	{
+		char w[WIRE_UUID_STRLEN];
+		json_t *born = new_record(q, NULL);
+		struct sesshu_err uerr = { 0 };
+
+		assert_int_equal(wire_uuid_v4(w, &uerr), 0);
+		json_object_set_new(born, "record_uuid", json_string(w));
+		json_object_set_new(born, "version", json_integer(1));
+		json_object_set_new(born, "dose", json_integer(DOSE - 1));
+		json_object_set_new(born, "registered_at",
+		    json_string("2026-10-01T00:00:00.000Z"));
+		json_object_set_new(born, "registration_kind", json_string("keyed"));
+		json_object_set_new(born, "entered_by", json_string("admin01"));
+		json_object_set_new(born, "state", json_string("verified"));
+		json_object_set_new(born, "verified_by", json_string("vrf01"));
+		expect_result(push_direct(C.c1, "record", born, -1), "rejected",
+		    "state: a new record is entered, not verified");
+		json_decref(born);
+	}
+
+	/* A verification that names another author is no verification. */
+	json_object_set_new(rec, "verified_by", json_string("vrf01"));
+	json_object_set_new(rec, "entered_by", json_string("ghost"));
+	expect_result(push_direct(C.c1, "record", rec, 1), "rejected",
+	    "nor a verification change its author");
+	json_object_set_new(rec, "entered_by", json_string("clk01"));
+
+	/* The same version, verified by an active verifier, is taken. */
+	expect_result(push_direct(C.c1, "record", rec, 1), "applied", NULL);
+	json_decref(rec);
+	expect_text(reg_text("SELECT version || ',' || state || ',' || entered_by"
+	    " || ',' || verified_by FROM vaccination_records WHERE record_uuid ="
+	    " '%s' AND is_current = 1", v), "2,verified,clk01,vrf01");
 }
 
 /* ------------------------------------------------------------ duplicates */
@@ -947,11 +1072,11 @@ test_entry_same_dose_on_two_workstations_is_a_conflict_unless_confirmed(
 	    " 'duplicate'"), 0);
 	/* Both workstations offline from each other, the same dose of p. */
 	next_person(p);
-	save_record(C.a1, p, NULL, u1);
-	save_record(C.a2, p, NULL, u2);
-	c = sync_ok(C.a1);
+	save_record(C.c1, p, NULL, u1);
+	save_record(C.c2, p, NULL, u2);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 1);
-	c = sync_ok(C.a2);
+	c = sync_ok(C.c2);
 	assert_int_equal(c.pushed, 1);
 	assert_int_equal(c.conflicts, 1);
 	assert_int_equal(c.acknowledged, 0);
@@ -964,16 +1089,16 @@ test_entry_same_dose_on_two_workstations_is_a_conflict_unless_confirmed(
 
 	/* The clerk saw the earlier dose and confirmed: stored, and reviewed. */
 	next_person(q);
-	save_record(C.a1, q, NULL, u1);
-	sync_ok(C.a1);
-	sync_ok(C.a2);
+	save_record(C.c1, q, NULL, u1);
+	sync_ok(C.c1);
+	sync_ok(C.c2);
 	rec = new_record(q, NULL);
-	if (ws_record_save_confirmed(C.a2, rec, 1, u2, &err) != 0)
+	if (ws_record_save_confirmed(C.c2, rec, 1, u2, &err) != 0)
 		fail_msg("ws_record_save_confirmed: %s", err.msg);
 	json_decref(rec);
-	assert_int_equal(ws_count(C.a2, "SELECT count(*) FROM audit_log WHERE"
+	assert_int_equal(ws_count(C.c2, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'record.save' AND outcome = 'ok: duplicate confirmed'"), 1);
-	c = sync_ok(C.a2);
+	c = sync_ok(C.c2);
 	assert_int_equal(c.pushed, 1);
 	assert_int_equal(c.acknowledged, 1);
 	assert_int_equal(c.conflicts, 0);
@@ -1000,47 +1125,47 @@ test_entry_corrections_and_voids_are_new_versions_with_a_reason(void **state)
 
 	(void)state;
 	next_person(p);
-	save_record(C.a1, p, NULL, u);
+	save_record(C.c1, p, NULL, u);
 	changes = json_pack("{s:s}", "lot_no", "MC420A");
 	/* No reason, no correction. */
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes, NULL,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes, NULL,
 	    &err), SESSHU_EDENIED);
 	assert_non_null(strstr(err.msg, "reason"));
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes, "",
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes, "",
 	    &err), SESSHU_EDENIED);
-	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 1);
 	assert_string_equal(rec.lot_no, "FC910A");
 	/* With one: version 2, the reason kept, to be verified again. */
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes,
 	    "ロット番号の入力誤り", &err), 0);
 	json_decref(changes);
-	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 2);
 	assert_string_equal(rec.lot_no, "MC420A");
 	assert_string_equal(rec.state, "entered");
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM vaccination_records"
 	    " WHERE record_uuid = '%s' AND version = 2 AND is_current = 1 AND"
 	    " change_reason = 'ロット番号の入力誤り'", u), 1);
 	/* A void: a reason too; then the record is voided and stays so. */
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_VOID, NULL, NULL, &err),
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_VOID, NULL, NULL, &err),
 	    SESSHU_EDENIED);
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_VOID, NULL,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_VOID, NULL,
 	    "二重入力のため取消", &err), 0);
-	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 3);
 	assert_string_equal(rec.state, "voided");
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, NULL,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, NULL,
 	    "取消後の訂正", &err), SESSHU_EDENIED);
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_VOID, NULL,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_VOID, NULL,
 	    "二度目の取消", &err), SESSHU_EDENIED);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM vaccination_records"
 	    " WHERE record_uuid = '%s' AND is_current = 1", u), 1);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM audit_log WHERE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM audit_log WHERE"
 	    " action IN ('record.correct', 'record.void') AND object ="
 	    " 'person:%s' AND outcome = 'ok'", p), 2);
 
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.pushed, 3);
 	assert_int_equal(c.acknowledged, 3);
 	expect_text(reg_text("SELECT group_concat(v, ',') FROM (SELECT version || ':'"
@@ -1052,29 +1177,29 @@ test_entry_corrections_and_voids_are_new_versions_with_a_reason(void **state)
 	expect_text(reg_text("SELECT change_reason FROM vaccination_records WHERE"
 	    " record_uuid = '%s' AND version = 3", u), "二重入力のため取消");
 	/* A voided dose is no dose: entering it again is no conflict. */
-	save_record(C.a1, p, NULL, again);
-	c = sync_ok(C.a1);
+	save_record(C.c1, p, NULL, again);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 1);
 	assert_int_equal(c.conflicts, 0);
 
 	/* Two workstations correct the same version 1: the second conflicts. */
 	next_person(q);
-	save_record(C.a1, q, NULL, u);
-	sync_ok(C.a1);
-	sync_ok(C.a2);
-	assert_int_equal(ws_record_get(C.a2, u, &rec, &err), 0);
+	save_record(C.c1, q, NULL, u);
+	sync_ok(C.c1);
+	sync_ok(C.c2);
+	assert_int_equal(ws_record_get(C.c2, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 1);
 	changes = json_pack("{s:s}", "lot_no", "MC420A");
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes,
 	    "ws1 の訂正", &err), 0);
 	json_decref(changes);
 	changes = json_pack("{s:s}", "lot_no", "DC133A");
-	assert_int_equal(ws_record_revise(C.a2, u, WS_REVISE_CORRECT, changes,
+	assert_int_equal(ws_record_revise(C.c2, u, WS_REVISE_CORRECT, changes,
 	    "ws2 の訂正", &err), 0);
 	json_decref(changes);
-	c = sync_ok(C.a1);
+	c = sync_ok(C.c1);
 	assert_int_equal(c.acknowledged, 1);
-	c = sync_ok(C.a2);
+	c = sync_ok(C.c2);
 	assert_int_equal(c.pushed, 1);
 	assert_int_equal(c.conflicts, 1);
 	expect_text(reg_text("SELECT version || ',' || lot_no FROM"
@@ -1094,16 +1219,16 @@ test_entry_corrections_and_voids_are_new_versions_with_a_reason(void **state)
 		size_t n;
 		long parked;
 
-		assert_int_equal(ws_refused_count(C.a2->st, &parked, &err), 0);
+		assert_int_equal(ws_refused_count(C.c2->st, &parked, &err), 0);
 		assert_true(parked >= 1);
-		assert_int_equal(ws_refused_list(C.a2, refused, WS_REFUSED_MAX, &n,
+		assert_int_equal(ws_refused_list(C.c2, refused, WS_REFUSED_MAX, &n,
 		    &err), 0);
 		assert_true(n >= 1);
 		assert_string_equal(refused[n - 1].kind, "record");
 		assert_non_null(strstr(refused[n - 1].reason, "based on version 1"));
-		assert_int_equal(ws_refused_discard(C.a2, refused[n - 1].uuid,
+		assert_int_equal(ws_refused_discard(C.c2, refused[n - 1].uuid,
 		    &err), 0);
-		assert_int_equal(ws_record_get(C.a2, u, &rec, &err), 0);
+		assert_int_equal(ws_record_get(C.c2, u, &rec, &err), 0);
 		assert_int_equal(rec.version, 2);
 		assert_string_equal(rec.lot_no, "MC420A");
 	}
@@ -1125,26 +1250,26 @@ test_entry_discarding_a_refused_version_restores_the_one_before(void **state)
 
 	(void)state;
 	next_person(p);
-	save_record(C.a1, p, NULL, u);
-	sync_ok(C.a1);
+	save_record(C.c1, p, NULL, u);
+	sync_ok(C.c1);
 	/* Refused at the register: a lot that had expired on the day. */
 	changes = json_pack("{s:s}", "lot_expiry", "2020-01-01");
-	assert_int_equal(ws_record_revise(C.a1, u, WS_REVISE_CORRECT, changes,
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes,
 	    "期限切れのロット", &err), 0);
 	json_decref(changes);
-	assert_int_equal(ws_push(C.a1, &(struct ws_sync_counts){ 0 }, &err), 0);
-	assert_int_equal(ws_refused_list(C.a1, refused, WS_REFUSED_MAX, &n, &err),
+	assert_int_equal(ws_push(C.c1, &(struct ws_sync_counts){ 0 }, &err), 0);
+	assert_int_equal(ws_refused_list(C.c1, refused, WS_REFUSED_MAX, &n, &err),
 	    0);
 	assert_true(n >= 1);
 	assert_non_null(strstr(refused[n - 1].reason, "lot_expiry"));
-	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 2);
-	assert_int_equal(ws_refused_discard(C.a1, refused[n - 1].uuid, &err), 0);
-	assert_int_equal(ws_record_get(C.a1, u, &rec, &err), 0);
+	assert_int_equal(ws_refused_discard(C.c1, refused[n - 1].uuid, &err), 0);
+	assert_int_equal(ws_record_get(C.c1, u, &rec, &err), 0);
 	assert_int_equal(rec.version, 1);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM vaccination_records"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM vaccination_records"
 	    " WHERE record_uuid = '%s'", u), 1);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM audit_log WHERE"
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'outbox.discard'"), 1);
 }
 
@@ -1164,10 +1289,10 @@ test_entry_drafts_round_trip_per_user_and_never_in_clear(void **state)
 	next_person(p);
 	draft = json_pack("{s:s, s:s, s:i, s:s, s:s}", "atena_no", p,
 	    "vaccine_code", "COVID", "dose", DOSE, "note", secret_a, "tag", marker);
-	assert_int_equal(ws_draft_load(C.a1, "entry", &got, &err), 0);
+	assert_int_equal(ws_draft_load(C.c1, "entry", &got, &err), 0);
 	assert_null(got);
-	assert_int_equal(ws_draft_save(C.a1, "entry", draft, &err), 0);
-	assert_int_equal(ws_draft_load(C.a1, "entry", &got, &err), 0);
+	assert_int_equal(ws_draft_save(C.c1, "entry", draft, &err), 0);
+	assert_int_equal(ws_draft_load(C.c1, "entry", &got, &err), 0);
 	assert_non_null(got);
 	assert_true(json_equal(got, draft));
 	json_decref(got);
@@ -1178,7 +1303,7 @@ test_entry_drafts_round_trip_per_user_and_never_in_clear(void **state)
 	got = json_pack("{s:s}", "note", secret_b);
 	assert_int_equal(ws_draft_save(C.v1, "entry", got, &err), 0);
 	json_decref(got);
-	assert_int_equal(ws_draft_load(C.a1, "entry", &got, &err), 0);
+	assert_int_equal(ws_draft_load(C.c1, "entry", &got, &err), 0);
 	assert_true(json_equal(got, draft));
 	json_decref(got);
 
@@ -1191,24 +1316,24 @@ test_entry_drafts_round_trip_per_user_and_never_in_clear(void **state)
 		fail_msg("a draft in clear in %s", hit);
 	/* Replacing keeps one draft per user and slot. */
 	json_object_set_new(draft, "dose", json_integer(DOSE - 1));
-	assert_int_equal(ws_draft_save(C.a1, "entry", draft, &err), 0);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM drafts WHERE user_id"
-	    " = 'admin01' AND slot = 'entry'"), 1);
-	assert_int_equal(ws_draft_load(C.a1, "entry", &got, &err), 0);
+	assert_int_equal(ws_draft_save(C.c1, "entry", draft, &err), 0);
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM drafts WHERE user_id"
+	    " = 'clk01' AND slot = 'entry'"), 1);
+	assert_int_equal(ws_draft_load(C.c1, "entry", &got, &err), 0);
 	assert_true(json_equal(got, draft));
 	json_decref(got);
 	json_decref(draft);
 
 	/* Discarded: gone for its owner only. */
-	assert_int_equal(ws_draft_discard(C.a1, "entry", &err), 0);
-	assert_int_equal(ws_draft_load(C.a1, "entry", &got, &err), 0);
+	assert_int_equal(ws_draft_discard(C.c1, "entry", &err), 0);
+	assert_int_equal(ws_draft_load(C.c1, "entry", &got, &err), 0);
 	assert_null(got);
 	assert_int_equal(ws_draft_load(C.v1, "entry", &got, &err), 0);
 	assert_non_null(got);
 	assert_string_equal(json_string_value(json_object_get(got, "note")), secret_b);
 	json_decref(got);
 	assert_int_equal(ws_draft_discard(C.v1, "entry", &err), 0);
-	assert_int_equal(ws_count(C.a1, "SELECT count(*) FROM drafts"), 0);
+	assert_int_equal(ws_count(C.c1, "SELECT count(*) FROM drafts"), 0);
 	if (tu_dir_contains(C.ws1, marker, strlen(marker), hit, sizeof(hit)))
 		fail_msg("a discarded draft in clear in %s", hit);
 }
@@ -1283,7 +1408,7 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 	(void)state;
 	assert_non_null(out);
 	/* A resident whose カナ begins with three plain letters (for ｶﾅ). */
-	assert_int_equal(sqlite3_prepare_v2(store_db(C.a1->st), "SELECT atena_no,"
+	assert_int_equal(sqlite3_prepare_v2(store_db(C.c1->st), "SELECT atena_no,"
 	    " name_kana, birth_date FROM persons ORDER BY atena_no", -1, &stmt,
 	    NULL), SQLITE_OK);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -1303,7 +1428,7 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 	/* ひらがな finds the カタカナ name. */
 	to_hiragana(kana, hira, sizeof(hira));
 	hira[9] = '\0';
-	assert_int_equal(ws_person_search(C.a1, hira, NULL, out, &n, &more, &err), 0);
+	assert_int_equal(ws_person_search(C.c1, hira, NULL, out, &n, &more, &err), 0);
 	assert_true(n > 0);
 	if (!found(out, n, atena) && !more)
 		fail_msg("%s did not find %s", hira, atena);
@@ -1317,24 +1442,24 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 		hl += strlen(h);
 	}
 	half[hl] = '\0';
-	assert_int_equal(ws_person_search(C.a1, half, NULL, out, &n, &more, &err), 0);
+	assert_int_equal(ws_person_search(C.c1, half, NULL, out, &n, &more, &err), 0);
 	assert_true(found(out, n, atena) || more);
 	/* Spaces, ASCII and full-width, are ignored: the whole name spaced. */
 	snprintf(spaced, sizeof(spaced), " %.3s %.3s　%s ", kana, kana + 3, kana + 6);
-	assert_int_equal(ws_person_search(C.a1, spaced, NULL, out, &n, &more, &err),
+	assert_int_equal(ws_person_search(C.c1, spaced, NULL, out, &n, &more, &err),
 	    0);
 	assert_true(found(out, n, atena));
 
 	/* The birth date alone. */
 	assert_int_equal(core_date_parse(birth, strlen(birth), &bd, &err), 0);
-	assert_int_equal(ws_person_search(C.a1, NULL, &bd, out, &n, &more, &err), 0);
+	assert_int_equal(ws_person_search(C.c1, NULL, &bd, out, &n, &more, &err), 0);
 	assert_true(found(out, n, atena));
 	for (size_t i = 0; i < n; i++)
 		assert_string_equal(out[i].birth_date, birth);
-	assert_int_equal(n, ws_count(C.a1, "SELECT count(*) FROM persons WHERE"
+	assert_int_equal(n, ws_count(C.c1, "SELECT count(*) FROM persons WHERE"
 	    " birth_date = '%s'", birth));
 	/* Kana and birth date together. */
-	assert_int_equal(ws_person_search(C.a1, hira, &bd, out, &n, &more, &err), 0);
+	assert_int_equal(ws_person_search(C.c1, hira, &bd, out, &n, &more, &err), 0);
 	assert_true(found(out, n, atena));
 	assert_int_equal(more, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -1343,27 +1468,27 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 	}
 	/* The same kana, a day nobody living was born on. */
 	assert_int_equal(core_date_parse("1880-01-01", 10, &bd, &err), 0);
-	assert_int_equal(ws_person_search(C.a1, hira, &bd, out, &n, &more, &err), 0);
+	assert_int_equal(ws_person_search(C.c1, hira, &bd, out, &n, &more, &err), 0);
 	assert_int_equal(n, 0);
 
 	/* More than WS_SEARCH_MAX: the first letter most names begin with. */
-	common = text_db(store_db(C.a1->st), "SELECT substr(name_kana_search, 1, 1)"
+	common = text_db(store_db(C.c1->st), "SELECT substr(name_kana_search, 1, 1)"
 	    " FROM persons GROUP BY 1 ORDER BY count(*) DESC LIMIT 1");
-	if (ws_count(C.a1, "SELECT count(*) FROM persons WHERE"
+	if (ws_count(C.c1, "SELECT count(*) FROM persons WHERE"
 	    " substr(name_kana_search, 1, 1) = '%s'", common) <= WS_SEARCH_MAX)
 		fail_msg("the city is too small for this test: raise RESIDENTS");
-	assert_int_equal(ws_person_search(C.a1, common, NULL, out, &n, &more, &err),
+	assert_int_equal(ws_person_search(C.c1, common, NULL, out, &n, &more, &err),
 	    0);
 	assert_int_equal(n, WS_SEARCH_MAX);
 	assert_int_equal(more, 1);
 	free(common);
 
 	/* Neither kana nor a birth date; spaces only are no kana either. */
-	assert_int_equal(ws_person_search(C.a1, NULL, NULL, out, &n, &more, &err),
+	assert_int_equal(ws_person_search(C.c1, NULL, NULL, out, &n, &more, &err),
 	    SESSHU_EINVAL);
-	assert_int_equal(ws_person_search(C.a1, "", NULL, out, &n, &more, &err),
+	assert_int_equal(ws_person_search(C.c1, "", NULL, out, &n, &more, &err),
 	    SESSHU_EINVAL);
-	assert_int_equal(ws_person_search(C.a1, " 　", NULL, out, &n, &more, &err),
+	assert_int_equal(ws_person_search(C.c1, " 　", NULL, out, &n, &more, &err),
 	    SESSHU_EINVAL);
 	free(out);
 }
@@ -1379,6 +1504,7 @@ main(void)
 		cmocka_unit_test(test_entry_a_sheet_of_a_batch_nobody_opened_is_refused_on_both_sides),
 		cmocka_unit_test(test_entry_a_correction_cannot_move_a_record_into_a_closed_batch),
 		cmocka_unit_test(test_entry_register_rejects_a_version_verified_by_its_enterer),
+		cmocka_unit_test(test_entry_register_takes_a_version_only_from_a_user_whose_role_may),
 		cmocka_unit_test(test_entry_same_dose_on_two_workstations_is_a_conflict_unless_confirmed),
 		cmocka_unit_test(test_entry_corrections_and_voids_are_new_versions_with_a_reason),
 		cmocka_unit_test(test_entry_discarding_a_refused_version_restores_the_one_before),

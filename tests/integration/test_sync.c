@@ -129,6 +129,13 @@ setup_city(void **state)
 	    "--name", "情報 管理", "--role", "is-admin", NULL);
 	code = itest_last_line_dup(out);
 	free(out);
+	/*
+	 * The records the tests save are clk01's: the register takes a new
+	 * sheet only from a role that may enter one (core/permission.h), and
+	 * the administrator's may not. clk01 never logs in here.
+	 */
+	free(itest_admin("user", "add", "--data", C.reg_dir, "--id", "clk01",
+	    "--name", "窓口 入力", "--role", "clerk", NULL));
 	free(itest_admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-001", NULL));
 	free(itest_admin("workstation", "add", "--data", C.reg_dir, "--id", "ws-002", NULL));
 
@@ -192,7 +199,10 @@ register_count(const char *sql)
 	return n;
 }
 
-/* Saves n new records of (vaccine COVID, dose) for persons without one. */
+/*
+ * Saves n new records of (vaccine COVID, dose) for persons without one,
+ * keyed by the clerk clk01 (s may be the administrator's session).
+ */
 static void
 add_records(struct ws_session *s, int n, int dose)
 {
@@ -209,12 +219,12 @@ add_records(struct ws_session *s, int n, int dose)
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		struct sesshu_err err = { 0 };
 		json_t *rec = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s,"
-		    " s:i, s:i, s:i}", "atena_no", sqlite3_column_text(stmt, 0),
+		    " s:i, s:i, s:i, s:s}", "atena_no", sqlite3_column_text(stmt, 0),
 		    "vaccine_code", "COVID", "dose", dose, "category", "V",
 		    "vaccinated_on", "2026-10-01", "institution_code", "9900000001",
 		    "lot_no", "TEST01", "lot_expiry", "2027-03-31",
 		    "screening_only", 0, "other_municipality", 0,
-		    "certificate_issued", 0);
+		    "certificate_issued", 0, "entered_by", "clk01");
 
 		if (ws_record_save(s, rec, NULL, &err) != 0)
 			fail_msg("ws_record_save: %s", err.msg);

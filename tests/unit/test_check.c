@@ -26,7 +26,7 @@ setup(void **state)
 	static const char self[] = "tests/unit/test_check.c";
 	const char *file = __FILE__;
 	size_t flen = strlen(file), len;
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	char path[4096], *buf;
 	long size = 0;
 	FILE *fp;

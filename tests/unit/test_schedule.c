@@ -58,7 +58,7 @@ read_schedule_file(size_t *len)
 static struct core_schedule *
 load_real(void)
 {
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	struct core_schedule *s = NULL;
 	size_t len;
 	char *text = read_schedule_file(&len);
@@ -199,7 +199,7 @@ test_schedule_find_matches_stage_exactly(void **state)
 static void
 refused(const char *text, int code, const char *want1, const char *want2)
 {
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	struct core_schedule *s = (struct core_schedule *)&err;
 
 	assert_int_equal(core_schedule_parse(text, strlen(text),
@@ -471,7 +471,7 @@ test_schedule_override_replaces_a_rule_in_place(void **state)
 	    "{\"from\":{\"years\":1},\"until\":{\"years\":4}},\"interval\":"
 	    "{\"months\":6},\"basis\":\"市要綱 第3条\",\"note\":\"city\"}]}";
 	struct core_schedule *s = load_real();
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	const struct core_schedule_rule *r;
 	size_t n = core_schedule_count(s), at = n;
 
@@ -528,7 +528,7 @@ test_schedule_refused_override_leaves_schedule_unchanged(void **state)
 	    "\"vaccine\":\"VAR\",\"dose\":2,\"doses\":2,\"category\":\"A\","
 	    "\"window\":{\"from\":{\"years\":1}},\"basis\":\"b\",\"x\":1}]}";
 	struct core_schedule *s = load_real();
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	const struct core_schedule_rule *r;
 	size_t n = core_schedule_count(s);
 
@@ -847,7 +847,7 @@ due_list(void **state, struct core_date birth, int sex,
     const struct core_dose *h, size_t nh, struct core_date today,
     struct core_due *due)
 {
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	size_t n = 0;
 
 	if (core_schedule_due(*state, &birth, sex, h, nh, &today, due, NDUE,
@@ -1025,7 +1025,7 @@ test_schedule_due_counts_past_max_and_refuses_bad_days(void **state)
 {
 	struct core_due one[1];
 	struct core_date birth = D(2025, 1, 15), today = D(2025, 2, 1);
-	struct sesshu_err err = { 0, "" };
+	struct sesshu_err err = { 0 };
 	size_t n = 0;
 
 	assert_int_equal(core_schedule_due(*state, &birth, MALE, NULL, 0,

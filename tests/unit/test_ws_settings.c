@@ -120,7 +120,7 @@ test_ws_settings_defaults_are_documented_values(void **state)
 static void
 test_ws_settings_missing_optional_file_gives_defaults(void **state)
 {
-	struct sesshu_err err = { SESSHU_EIO, "stale" };
+	struct sesshu_err err = { .code = SESSHU_EIO, .msg = "stale" };
 	struct ws_settings s;
 
 	(void)state;
