@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "core/era.h"
+#include "core/permission.h"
 #include "sync/ws_batches.h"
 #include "sync/ws_person.h"
 #include "tui/field.h"
-#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/text.h"
 

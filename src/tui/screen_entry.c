@@ -15,9 +15,8 @@
  *
  * Nothing typed is lost: when a field is left, a second after the last
  * key, and whenever the session ends or is taken over, the sheet is kept
- * as a draft in the
- * encrypted cache for its owner (ws_records.h), and offered back at the
- * next login. Every person shown is audited as person.view with this
+ * as a draft in the encrypted cache for its owner (ws_records.h), and
+ * offered back at the next login or when its batch is opened again. Every person shown is audited as person.view with this
  * screen's name (C4). forget() wipes the person and every value.
  */
 #include <stdio.h>
@@ -27,14 +26,13 @@
 #include <openssl/crypto.h>
 
 #include "core/era.h"
-#include "core/kana.h"
+#include "core/permission.h"
 #include "core/vaccine.h"
 #include "sync/ws_records.h"
 #include "tui/field.h"
 #include "tui/finder.h"
 #include "tui/forms.h"
 #include "tui/person_keys.h"
-#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/sheet.h"
 #include "tui/text.h"

@@ -21,12 +21,12 @@
 #include <openssl/crypto.h>
 
 #include "core/era.h"
+#include "core/permission.h"
 #include "core/vaccine.h"
 #include "sync/ws_batches.h"
 #include "sync/ws_records.h"
 #include "tui/field.h"
 #include "tui/person_keys.h"
-#include "core/permission.h"
 #include "tui/screen.h"
 #include "tui/sheet.h"
 #include "tui/text.h"
