@@ -235,3 +235,38 @@ reg_handle_password(void *ctx, const struct reg_peer *peer, json_t *body,
 	resp->body = json_pack("{s:o}", "user", user_json(&res.user));
 	return 0;
 }
+
+/*
+ * A workstation's own login (its key slot), reported: counted per user
+ * here, the lockout in force answered (docs/PROTOCOL.md, login-report).
+ */
+int
+reg_handle_login_report(void *ctx, const struct reg_peer *peer, json_t *body,
+    struct reg_response *resp)
+{
+	static const struct wire_field fields[] = {
+		{ "municipality", WIRE_STRING, WIRE_REQUIRED, 6 },
+		{ "user_id", WIRE_STRING, WIRE_REQUIRED, REG_USER_ID_MAX },
+		{ "failed", WIRE_BOOLEAN, WIRE_REQUIRED, 0 },
+		WIRE_FIELDS_END
+	};
+	struct reg_service *svc = ctx;
+	struct sesshu_err err = { 0 };
+	char until[STORE_TIME_LEN];
+	const char *user;
+
+	if (wire_check_object(body, fields, NULL, &err) != 0)
+		return reg_response_error(resp, 400, "bad_request", "%s", err.msg);
+	if (reg_refuse_workstation(svc, peer, 1, resp))
+		return 0;
+	wire_get_string(body, NULL, "user_id", REG_USER_ID_MAX, &user, NULL, NULL);
+	if (reg_user_login_report(svc->reg, user, json_is_true(json_object_get(
+	    body, "failed")), peer->workstation_id, until, sizeof(until),
+	    &err) != 0)
+		return reg_response_error(resp, 500, "internal", "the register "
+		    "failed: %s", err.msg);
+	resp->status = 200;
+	resp->body = until[0] != '\0' ? json_pack("{s:b, s:s}", "locked", 1,
+	    "locked_until", until) : json_pack("{s:b}", "locked", 0);
+	return 0;
+}

@@ -13,6 +13,7 @@ const struct reg_route reg_service_routes[] = {
 	{ "/v1/hello",		reg_handle_hello },
 	{ "/v1/provision",	reg_handle_provision },
 	{ "/v1/login",		reg_handle_login },
+	{ "/v1/login-report",	reg_handle_login_report },
 	{ "/v1/password",	reg_handle_password },
 	{ "/v1/push",		reg_handle_push },
 	{ "/v1/pull",		reg_handle_pull },

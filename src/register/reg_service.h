@@ -37,6 +37,8 @@ int	reg_handle_provision(void *ctx, const struct reg_peer *peer, json_t *body,
 	    struct reg_response *resp);
 int	reg_handle_login(void *ctx, const struct reg_peer *peer, json_t *body,
 	    struct reg_response *resp);
+int	reg_handle_login_report(void *ctx, const struct reg_peer *peer,
+	    json_t *body, struct reg_response *resp);
 int	reg_handle_password(void *ctx, const struct reg_peer *peer, json_t *body,
 	    struct reg_response *resp);
 int	reg_handle_push(void *ctx, const struct reg_peer *peer, json_t *body,

@@ -566,3 +566,56 @@ reg_user_login(struct reg *reg, const struct reg_login_request *req,
 	store_rollback(reg->st);
 	return rc;
 }
+
+int
+reg_user_login_report(struct reg *reg, const char *user_id, int failed,
+    const char *workstation, char *locked_until, size_t size,
+    struct sesshu_err *err)
+{
+	char now[STORE_TIME_LEN], until[STORE_TIME_LEN], outcome[128], object[64];
+	struct login_row row;
+	time_t t_now = time(NULL);
+	int rc;
+
+	locked_until[0] = '\0';
+	if (check_user_id(user_id, NULL) != 0)
+		return 0;	/* nothing to count: says "not locked" */
+	store_time_utc(t_now, now, sizeof(now));
+	snprintf(object, sizeof(object), "user:%s", user_id);
+	if ((rc = store_begin(reg->st, err)) != 0)
+		return rc;
+	if ((rc = load_login_row(reg, user_id, &row, err)) != 0 || !row.found)
+		goto done;
+	if (row.locked_until[0] != '\0' && strcmp(row.locked_until, now) > 0) {
+		snprintf(locked_until, size, "%s", row.locked_until);
+		snprintf(outcome, sizeof(outcome), "refused: locked (reported by "
+		    "the workstation)");
+	} else if (failed) {
+		/* The workstation's slot refused the password: one failure more. */
+		row.failed++;
+		if (row.failed >= reg->settings.lockout_threshold) {
+			store_time_utc(t_now + reg->settings.lockout_minutes * 60,
+			    until, sizeof(until));
+			rc = set_failures(reg, user_id, 0, until, err);
+			snprintf(locked_until, size, "%s", until);
+			snprintf(outcome, sizeof(outcome), "refused: auth_failed at "
+			    "the workstation; locked until %s", until);
+		} else {
+			rc = set_failures(reg, user_id, row.failed, NULL, err);
+			snprintf(outcome, sizeof(outcome), "refused: auth_failed at "
+			    "the workstation (%d of %d)", row.failed,
+			    reg->settings.lockout_threshold);
+		}
+	} else {
+		rc = set_failures(reg, user_id, 0, NULL, err);
+		snprintf(outcome, sizeof(outcome), "ok: offline slot, reported");
+	}
+	if (rc == 0)
+		rc = reg_audit(reg, user_id, workstation, "login", object, outcome,
+		    err);
+done:
+	if (rc == 0)
+		return store_commit(reg->st, err);
+	store_rollback(reg->st);
+	return rc;
+}

@@ -75,6 +75,18 @@ int	reg_user_disable(struct reg *reg, const char *actor, const char *user_id,
  * in one transaction. Returns a negative code only when the register
  * itself failed; a refusal is a 0 return with result->outcome set.
  */
+/*
+ * A login a workstation checked against its own key slot, reported while
+ * the register is reachable, so that failures count per user across
+ * workstations (lockout_threshold, lockout_minutes): a failure counts as
+ * one, a success clears the count. locked_until receives the end of a
+ * lockout in force ("" when none), which the workstation then enforces.
+ * An unknown user ID is answered as not locked. Audited as "login".
+ */
+int	reg_user_login_report(struct reg *reg, const char *user_id, int failed,
+	    const char *workstation, char *locked_until, size_t size,
+	    struct sesshu_err *err);
+
 int	reg_user_login(struct reg *reg, const struct reg_login_request *req,
 	    struct reg_login_result *result, struct sesshu_err *err);
 

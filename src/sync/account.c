@@ -1023,6 +1023,49 @@ online_key(struct ws_session *s, ws_ask_fn ask, void *ctx, struct secbuf *key,
 	return rc;
 }
 
+/*
+ * A login checked against the workstation's own key slot is reported to
+ * the register when it can be reached at once, so that failures count per
+ * user across workstations (issue: lockout "counted per user across
+ * workstations when online"): the register counts a failure, clears the
+ * count on success, and says whether the user is locked. Best effort with
+ * short timeouts: offline, the workstation's own count (login_guard)
+ * stands alone. Returns 1 with *until (local time) when the register says
+ * the user is locked.
+ */
+static int
+report_login(struct ws_session *s, int failed, char *until, size_t size)
+{
+	struct sync_endpoint_config ep;
+	struct sync_http *http = NULL;
+	json_t *body, *resp = NULL;
+	const char *when;
+	long status = 0;
+	time_t t;
+	int locked = 0;
+
+	until[0] = '\0';
+	ws_config_endpoint(&s->cfg, &ep);
+	ep.connect_timeout_ms = 2000;
+	ep.total_timeout_ms = 4000;
+	if (sync_http_new(&http, &ep, NULL) != 0)
+		return 0;
+	body = json_pack("{s:s, s:s, s:b}", "municipality", s->cfg.municipality,
+	    "user_id", s->user_id, "failed", failed);
+	if (body != NULL && sync_http_post(http, "/v1/login-report", body,
+	    &status, &resp, NULL) == 0 && status == 200 &&
+	    json_is_true(json_object_get(resp, "locked")) &&
+	    (when = json_string_value(json_object_get(resp, "locked_until"))) !=
+	    NULL && store_time_parse(when, &t) == 0) {
+		local_time(t, until, size);
+		locked = 1;
+	}
+	json_decref(body);
+	json_decref(resp);
+	sync_http_free(http);
+	return locked;
+}
+
 int
 ws_login_with_settings(const char *state_dir, const char *user_id,
     const struct ws_settings *settings, ws_ask_fn ask, void *ask_ctx,
@@ -1032,7 +1075,7 @@ ws_login_with_settings(const char *state_dir, const char *user_id,
 	struct ws_settings defaults;
 	struct ws_session *s;
 	json_t *user = NULL;
-	char path[4096], object[64];
+	char path[4096], object[64], until[32];
 	int rc;
 
 	*out = NULL;
@@ -1048,9 +1091,10 @@ ws_login_with_settings(const char *state_dir, const char *user_id,
 	    (rc = guard_check(s, settings, err)) != 0)
 		goto out;
 	rc = offline_key(s, ask, ask_ctx, &key, &password, err);
-	if (rc == SESSHU_EAUTH)
+	if (rc == SESSHU_EAUTH) {
 		rc = guard_failed(s, settings, err);
-	else if (rc == SESSHU_ENOTFOUND) {
+		(void)report_login(s, 1, until, sizeof(until));
+	} else if (rc == SESSHU_ENOTFOUND) {
 		/* The register counts and audits the failures of online logins. */
 		s->online_login = 1;
 		rc = online_key(s, ask, ask_ctx, &key, &user, err);
@@ -1070,6 +1114,16 @@ ws_login_with_settings(const char *state_dir, const char *user_id,
 	    (rc = check_contact(s, settings, object, err)) != 0 ||
 	    (rc = check_password(s, &password, ask, ask_ctx, object, err)) != 0)
 		goto out;
+	else if (report_login(s, 0, until, sizeof(until))) {
+		/* Locked by failures on other workstations: the register says. */
+		(void)ws_audit(s, "login", object, "refused: locked at the register",
+		    NULL);
+		sesshu_err_set(err, SESSHU_EDENIED, "too many failed logins: %s is "
+		    "locked until %s", s->user_id, until);
+		sesshu_err_because(err, SESSHU_WHY_LOCKED_OUT, until);
+		rc = SESSHU_EDENIED;
+		goto out;
+	}
 	note_expiry(s);
 	rc = ws_audit(s, "login", object, s->online_login ? "ok: online" :
 	    "ok: offline", err);

@@ -783,7 +783,7 @@ test_tui_entry_a_refused_change_is_shown_with_its_reason(void **state)
 	key("F5");
 	WAIT("送信拒否 1件");
 	key("4");
-	screen = wait_screen("main", "送信できなかった変更", 0, 15);
+	screen = wait_screen("main", "person:9999999999", 0, 15);
 	assert_non_null(strstr(screen, "person:9999999999"));
 	assert_non_null(strstr(screen, "no such person in the register"));
 	free(screen);
@@ -840,7 +840,7 @@ test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate(
 	key("F5");		/* the review items come with the pull */
 	WAIT("同期しました");
 	key("5");
-	WAIT("審査");
+	WAIT("送信日時 (UTC)");
 	WAIT("訂正・取消の承認依頼");
 	WAIT("重複の可能性");
 	/* The list is oldest first: the duplicate, then the request. */

@@ -1493,6 +1493,57 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 	free(out);
 }
 
+/* ------------------------------------------------------ login failures */
+
+/*
+ * Issue 4: the lockout counts per user across workstations when online.
+ * Logins against each workstation's own key slot are reported to the
+ * register: three wrong passwords on ws1 and two on ws2 lock the user at
+ * the register (5), although neither workstation counted five; then the
+ * right password is refused on both, with the time.
+ */
+static void
+test_entry_failed_logins_count_per_user_across_workstations(void **state)
+{
+	struct secrets wrong = { "違うパスワードです2026", NULL };
+	struct secrets right = { CLERK_PW, NULL };
+	struct sesshu_err err = { 0 };
+	struct ws_session *s;
+	char *out, *code;
+
+	(void)state;
+	out = itest_admin("user", "add", "--data", C.reg_dir, "--id", "lck01",
+	    "--name", "施錠 試験", "--role", "clerk", NULL);
+	code = itest_last_line_dup(out);
+	free(out);
+	ws_session_close(login(C.ws1, "lck01", code, CLERK_PW));
+	ws_session_close(login(C.ws2, "lck01", CLERK_PW, NULL));
+	free(code);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ws_login(C.ws1, "lck01", ask_secrets, &wrong, &s,
+		    &err), SESSHU_EAUTH);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ws_login(C.ws2, "lck01", ask_secrets, &wrong, &s,
+		    &err), SESSHU_EAUTH);
+	assert_int_equal(reg_count("SELECT count(*) FROM users WHERE user_id ="
+	    " 'lck01' AND locked_until > strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ',"
+	    " 'now')"), 1);
+	assert_int_equal(reg_count("SELECT count(*) FROM audit_log WHERE"
+	    " object = 'user:lck01' AND outcome LIKE 'refused: auth_failed at the"
+	    " workstation%%'"), 5);
+	/* ws1 counted three of its five: the register's lock still holds. */
+	assert_int_equal(ws_login(C.ws1, "lck01", ask_secrets, &right, &s, &err),
+	    SESSHU_EDENIED);
+	assert_null(s);
+	assert_int_equal(err.why, SESSHU_WHY_LOCKED_OUT);
+	assert_non_null(strstr(err.msg, "lck01 is locked until"));
+	assert_int_equal(ws_login(C.ws2, "lck01", ask_secrets, &right, &s, &err),
+	    SESSHU_EDENIED);
+	assert_int_equal(reg_count("SELECT count(*) FROM audit_log WHERE"
+	    " object = 'user:lck01' AND outcome = 'refused: locked (reported by"
+	    " the workstation)'"), 2);
+}
+
 int
 main(void)
 {
@@ -1510,6 +1561,7 @@ main(void)
 		cmocka_unit_test(test_entry_discarding_a_refused_version_restores_the_one_before),
 		cmocka_unit_test(test_entry_drafts_round_trip_per_user_and_never_in_clear),
 		cmocka_unit_test(test_entry_person_search_by_kana_prefix_and_birth_date),
+		cmocka_unit_test(test_entry_failed_logins_count_per_user_across_workstations),
 	};
 
 	return cmocka_run_group_tests(tests, setup_city, teardown_city);
