@@ -158,7 +158,18 @@ carry_out(struct reg *reg, const json_t *item, const char *decision,
 		}
 	} else if (strcmp(decision, "approve") == 0) {
 		/* The version the change asked for, on top of what is there. */
-		if (strcmp(kind, "correction") == 0 && current != version - 1) {
+		if (strcmp(kind, "conflict") == 0 && current != 0) {
+			/*
+			 * A version made on an older one: applying it would undo
+			 * what came between, unchecked. It is keyed again on the
+			 * current version instead.
+			 */
+			snprintf(why, size, "a version conflict is not approved: "
+			    "correct the current version (%lld) instead",
+			    (long long)current);
+			rc = 1;
+		} else if (strcmp(kind, "correction") == 0 &&
+		    current != version - 1) {
 			snprintf(why, size, "the record is at version %lld, not "
 			    "%lld the request was based on", (long long)current,
 			    (long long)version - 1);

@@ -10,9 +10,10 @@
  *               is still at the version it was based on; reject: nothing
  *   duplicate   approve: both records stay; reject: the later one is
  *               voided with the decision's reason
- *   conflict    approve: the workstation's record is applied (a same-dose
- *               conflict as a confirmed duplicate; a version conflict as
- *               the next version); reject: nothing
+ *   conflict    approve: a same-dose conflict's record is stored (as a
+ *               confirmed duplicate); a version conflict is not approved
+ *               (it would undo the versions between, unchecked: it is
+ *               keyed again on the current version); reject: nothing
  *   rejected    reject only: a rule of the register is not overridden
  *
  * The decider's role must allow reviews (core/permission.h), and nobody

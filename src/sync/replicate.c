@@ -288,6 +288,25 @@ forget_prints(struct store *st, const char *user_id, struct sesshu_err *err)
  * Applies one pulled change. A user who is no longer active, or whose
  * password changed since this cache last heard, is appended to drop_slots.
  */
+/* The record a decided review item was about is no longer pending. */
+static int
+settle_review(struct ws_session *s, const json_t *item, struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "DELETE FROM pending_requests WHERE record_uuid = ?1";
+	json_t *payload = json_loads(json_string_value(json_object_get(item,
+	    "payload")), 0, NULL);
+	const char *uuid = json_string_value(json_object_get(payload,
+	    "record_uuid"));
+	int rc = 0;
+
+	if (uuid != NULL)
+		rc = store_run_text(s->st, sql, uuid, NULL, "settling a request",
+		    err);
+	json_decref(payload);
+	return rc;
+}
+
 static int
 apply_change(struct ws_session *s, const json_t *ch, const char *path,
     json_t *drop_slots, struct sesshu_err *err)
@@ -343,6 +362,11 @@ apply_change(struct ws_session *s, const json_t *ch, const char *path,
 		return sesshu_err_set(err, SESSHU_EFORMAT, "%s: the key does not "
 		    "match the data", path);
 	if ((rc = entity_upsert(s->st, k, data, err)) != 0)
+		return rc;
+	/* A decided correction request no longer waits (either way). */
+	if (strcmp(kind, "review") == 0 &&
+	    json_object_get(data, "decided_by") != NULL &&
+	    (rc = settle_review(s, data, err)) != 0)
 		return rc;
 	if (strcmp(kind, "user") == 0) {
 		const char *status = json_string_value(json_object_get(data, "status"));

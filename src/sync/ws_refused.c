@@ -142,6 +142,35 @@ undo_record(struct ws_session *s, const char *uuid, struct sesshu_err *err)
 	    "record's version", err);
 }
 
+/* A refused correction request waits for nothing any more. */
+static int
+unpend(struct ws_session *s, const char *uuid, struct sesshu_err *err)
+{
+	static const char payload_sql[] =
+	    "SELECT payload FROM outbox WHERE uuid = ?1 AND kind = 'correction'";
+	static const char unpend_sql[] =
+	    "DELETE FROM pending_requests WHERE record_uuid = ?1";
+	sqlite3_stmt *stmt;
+	json_t *doc = NULL;
+	const char *record;
+	int rc = 0;
+
+	if ((rc = store_prepare(s->st, payload_sql, &stmt, err)) != 0)
+		return rc;
+	sqlite3_bind_text(stmt, 1, uuid, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		doc = json_loads((const char *)sqlite3_column_text(stmt, 0), 0,
+		    NULL);
+	store_stmt_done(stmt);
+	record = json_string_value(json_object_get(json_object_get(doc,
+	    "correction"), "record_uuid"));
+	if (record != NULL)
+		rc = store_run_text(s->st, unpend_sql, record, NULL, "settling a "
+		    "refused request", err);
+	json_decref(doc);
+	return rc;
+}
+
 int
 ws_refused_discard(struct ws_session *s, const char *uuid,
     struct sesshu_err *err)
@@ -155,6 +184,7 @@ ws_refused_discard(struct ws_session *s, const char *uuid,
 	if ((rc = store_begin(s->st, err)) != 0)
 		return rc;
 	if ((rc = undo_record(s, uuid, err)) == 0 &&
+	    (rc = unpend(s, uuid, err)) == 0 &&
 	    (rc = store_run_text(s->st, sql, uuid, NULL, "discarding a refused "
 	    "change", err)) == 0 &&
 	    (rc = ws_audit(s, "outbox.discard", object, "ok", err)) == 0)

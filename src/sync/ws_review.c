@@ -22,9 +22,16 @@ int
 ws_review_list(struct ws_session *s, struct ws_review_item *out, size_t max,
     size_t *n, struct sesshu_err *err)
 {
+	/*
+	 * Undecided, and no decision of this workstation on its way: one the
+	 * register refused (parked in the outbox) shows the item again.
+	 */
 	static const char sql[] =
 	    "SELECT uuid, kind, change_kind, workstation_id, created_at, reason,"
-	    " payload FROM review_queue WHERE decided_by IS NULL ORDER BY created_at";
+	    " payload FROM review_queue q WHERE decided_by IS NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'review'"
+	    "  AND o.last_error IS NULL AND instr(o.payload, q.uuid) > 0)"
+	    " ORDER BY created_at";
 	sqlite3_stmt *stmt;
 	int rc;
 
@@ -120,9 +127,12 @@ ws_review_decide(struct ws_session *s, const char *uuid, int approve,
 		json_decref(row);
 		return sesshu_err_set(err, SESSHU_ENOMEM, "out of memory");
 	}
+	/*
+	 * The item itself stays undecided here until the register's decided
+	 * row comes back by pull: a refused decision leaves it to decide.
+	 */
 	if ((rc = store_begin(s->st, err)) == 0) {
-		if ((rc = entity_upsert(s->st, k, row, err)) == 0 &&
-		    (rc = ws_outbox_add(s->st, "review", change, err)) == 0 &&
+		if ((rc = ws_outbox_add(s->st, "review", change, err)) == 0 &&
 		    (rc = ws_audit(s, "review.decide", object, approve ?
 		    "ok: approve" : "ok: reject", err)) == 0)
 			rc = store_commit(s->st, err);

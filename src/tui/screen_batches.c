@@ -185,6 +185,13 @@ batches_key(struct tui *t, wint_t key)
 	if (B.creating)
 		return key_creating(t, key);
 	if (key == TUI_FN(KEY_F(2))) {
+		/* Opening a batch is entry work (C6). */
+		if (!tui_may(t, CORE_PERM_ENTRY)) {
+			tui_audit(t, "batch.open", "batch", "refused: role");
+			tui_message(t, 1, _("Your role (%s) does not allow this "
+			    "work."), tui_role_label(t->ws->role));
+			return 1;
+		}
 		B.creating = 1;
 		B.focus = NEW_INSTITUTION;
 		tui_message(t, 0, "%s", _("The clinic's code, the billing month "

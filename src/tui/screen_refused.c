@@ -68,8 +68,10 @@ refused_key(struct tui *t, wint_t key)
 		if (ws_refused_discard(t->ws, R.rows[R.cursor].uuid, &err) != 0)
 			tui_message(t, 1, "%s", err.msg);
 		else
-			tui_message(t, 0, "%s", _("Discarded here. The register "
-			    "keeps it for a supervisor."));
+			tui_message(t, 0, "%s", strcmp(R.rows[R.cursor].kind,
+			    "review") == 0 ? _("Discarded here. The item waits in "
+			    "the review queue again.") : _("Discarded here. The "
+			    "register keeps it for a supervisor."));
 		load(t);
 		tui_status_refresh(t);
 	} else
@@ -88,6 +90,8 @@ kind_label(const char *kind)
 		return _("correction request");
 	if (strcmp(kind, "fingerprint") == 0)
 		return _("fingerprint");
+	if (strcmp(kind, "review") == 0)
+		return _("review decision");
 	return kind;
 }
 

@@ -112,9 +112,9 @@ find_other(struct tui *t, const struct ws_review_item *it)
 	int more;
 
 	R.has_other = 0;
+	/* A correction or a version conflict: the same record, as it is now. */
 	if (strcmp(it->kind, "duplicate") != 0 &&
-	    ws_record_get(t->ws, member(p, "record_uuid"), &R.other, NULL) == 0 &&
-	    strcmp(it->kind, "correction") == 0) {
+	    ws_record_get(t->ws, member(p, "record_uuid"), &R.other, NULL) == 0) {
 		R.has_other = 1;
 		return;
 	}
