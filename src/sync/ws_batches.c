@@ -223,8 +223,10 @@ int
 ws_batch_next_to_verify(struct ws_session *s, const char *batch_id, int skip,
     char uuid[WIRE_UUID_STRLEN], struct sesshu_err *err)
 {
+	/* "" is the records outside any batch (corrected imported ones). */
 	static const char sql[] =
-	    "SELECT record_uuid FROM vaccination_records WHERE batch_id = ?1"
+	    "SELECT record_uuid FROM vaccination_records"
+	    " WHERE coalesce(batch_id, '') = ?1"
 	    " AND is_current = 1 AND state = 'entered'"
 	    " AND coalesce(entered_by, '') != ?2"
 	    " ORDER BY registered_at, record_uuid LIMIT 1 OFFSET ?3";
@@ -245,4 +247,25 @@ ws_batch_next_to_verify(struct ws_session *s, const char *batch_id, int skip,
 	if ((rc = store_check(s->st, rc, "finding a sheet to verify", err)) != 0)
 		return rc;
 	return found;
+}
+
+int
+ws_unbatched_to_verify(struct ws_session *s, long *count,
+    struct sesshu_err *err)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM vaccination_records WHERE batch_id IS NULL"
+	    " AND is_current = 1 AND state = 'entered'";
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*count = 0;
+	if ((rc = store_prepare(s->st, sql, &stmt, err)) != 0)
+		return rc;
+	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*count = sqlite3_column_int64(stmt, 0);
+		rc = SQLITE_DONE;
+	}
+	store_stmt_done(stmt);
+	return store_check(s->st, rc, "counting records to verify", err);
 }

@@ -54,9 +54,14 @@ int	ws_batch_close(struct ws_session *s, const char *batch_id,
 /*
  * The skip-th sheet of the batch still to verify that user_id did not
  * enter (004 L197), oldest first: its record UUID into uuid. Returns 1
- * when there is one, 0 when none is left, or a negative code.
+ * when there is one, 0 when none is left, or a negative code. batch_id
+ * "" is the records outside any batch: imported ones corrected since.
  */
 int	ws_batch_next_to_verify(struct ws_session *s, const char *batch_id,
 	    int skip, char uuid[WIRE_UUID_STRLEN], struct sesshu_err *err);
+
+/* How many records outside any batch wait for a verification. */
+int	ws_unbatched_to_verify(struct ws_session *s, long *count,
+	    struct sesshu_err *err);
 
 #endif

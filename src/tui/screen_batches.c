@@ -26,6 +26,7 @@ static struct batches {
 	struct ws_batch		*rows;
 	size_t			 nrows;
 	int			 cursor;
+	long			 unbatched;	/* corrected records outside batches */
 	int			 creating;	/* the new-batch form is open */
 	int			 focus;		/* NEW_* */
 	struct tui_field	 fields[NEW_FIELDS];
@@ -36,6 +37,7 @@ static const struct tui_fkey batches_keys[] = {
 	{ 3, N_("Verify") },
 	{ 4, N_("Close batch") },
 	{ 6, N_("Resident") },
+	{ 7, N_("Outside batches") },
 	{ 0, NULL },
 };
 
@@ -51,7 +53,8 @@ reload(struct tui *t)
 	free(B.rows);
 	B.rows = NULL;
 	B.nrows = 0;
-	if (ws_batch_list(t->ws, &B.rows, &B.nrows, &err) != 0)
+	if (ws_batch_list(t->ws, &B.rows, &B.nrows, &err) != 0 ||
+	    ws_unbatched_to_verify(t->ws, &B.unbatched, &err) != 0)
 		tui_message(t, 1, "%s", err.msg);
 	if (B.cursor >= (int)B.nrows)
 		B.cursor = B.nrows > 0 ? (int)B.nrows - 1 : 0;
@@ -201,6 +204,11 @@ batches_key(struct tui *t, wint_t key)
 	}
 	if (key == TUI_FN(KEY_F(6)))
 		return tui_switch(t, &tui_screen_person, NULL) == 0;
+	/* Corrected records of no batch (imports) are verified here too. */
+	if (key == TUI_FN(KEY_F(7))) {
+		tui_verify_open(t, "");
+		return 1;
+	}
 	if (key == TUI_FN(KEY_DOWN) && B.cursor + 1 < (int)B.nrows) {
 		B.cursor++;
 		return 1;
@@ -331,6 +339,13 @@ batches_draw(struct tui *t)
 	}
 	if (B.creating)
 		draw_new(t, bottom - NEW_FIELDS);
+	else if (B.unbatched > 0) {
+		char line[160];
+
+		snprintf(line, sizeof(line), _("%ld corrected records outside "
+		    "batches wait for verification (F7)."), B.unbatched);
+		tui_put(t, bottom, 1, COLS - 2, A_BOLD, line);
+	}
 }
 
 const struct tui_screen tui_screen_batches = {
@@ -345,7 +360,9 @@ const struct tui_screen tui_screen_batches = {
 	    "the batch: another user re-keys each sheet (you cannot verify "
 	    "your own entries). F4 closes the batch once the entered count "
 	    "matches the claim and every sheet is verified or voided. F6 "
-	    "opens the resident lookup."),
+	    "opens the resident lookup. F7 verifies the records outside any "
+	    "batch that were corrected (imported records) and wait for "
+	    "another user's check."),
 	.keys = batches_keys,
 	.kind = TUI_SCREEN_WORK,
 	.perm = CORE_PERM_VERIFY,

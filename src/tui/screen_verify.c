@@ -81,7 +81,8 @@ next_sheet(struct tui *t)
 	int rc;
 
 	wipe();
-	ws_batch_get(t->ws, V.batch.batch_id, &V.batch, NULL);
+	if (V.batch.batch_id[0] != '\0')
+		ws_batch_get(t->ws, V.batch.batch_id, &V.batch, NULL);
 	rc = ws_batch_next_to_verify(t->ws, V.batch.batch_id, V.skip, uuid, &err);
 	if (rc == 0) {
 		tui_message(t, 0, "%s", V.skip > 0 ? _("No more sheets to verify "
@@ -111,7 +112,12 @@ tui_verify_open(struct tui *t, const char *batch_id)
 
 	if ((rc = tui_switch(t, &tui_screen_verify, (void *)batch_id)) != 0)
 		return rc;
-	if (ws_batch_get(t->ws, batch_id, &V.batch, &err) != 0) {
+	if (batch_id[0] == '\0') {
+		/* The records outside any batch (ws_batches.h). */
+		memset(&V.batch, 0, sizeof(V.batch));
+		snprintf(V.batch.institution_name, sizeof(V.batch.institution_name),
+		    "%s", _("records outside batches"));
+	} else if (ws_batch_get(t->ws, batch_id, &V.batch, &err) != 0) {
 		tui_message(t, 1, "%s", err.msg);
 		return tui_switch(t, &tui_screen_batches, NULL);
 	}

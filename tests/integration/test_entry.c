@@ -1493,6 +1493,57 @@ test_entry_person_search_by_kana_prefix_and_birth_date(void **state)
 	free(out);
 }
 
+/*
+ * A corrected imported record (no batch) goes back to "entered" and is
+ * verified by another user through the records outside batches.
+ */
+static void
+test_entry_a_corrected_import_is_verified_outside_batches(void **state)
+{
+	struct sesshu_err err = { 0 };
+	char uuid[WIRE_UUID_STRLEN], *u;
+	json_t *changes;
+	long n0, n, n1;
+	int found;
+
+	(void)state;
+	u = text_db(store_db(C.c1->st), "SELECT record_uuid FROM"
+	    " vaccination_records WHERE registration_kind = 'imported' AND"
+	    " is_current = 1 AND state = 'verified' AND screening_only = 0"
+	    " ORDER BY record_uuid LIMIT 1");
+	assert_int_equal(strlen(u), WIRE_UUID_LEN);
+	/* Earlier tests left sheets of no batch: count from where they are. */
+	assert_int_equal(ws_unbatched_to_verify(C.c1, &n0, &err), 0);
+	changes = json_pack("{s:s}", "note", "備考の訂正");
+	assert_int_equal(ws_record_revise(C.c1, u, WS_REVISE_CORRECT, changes,
+	    "備考の記入漏れ", &err), 0);
+	json_decref(changes);
+	assert_int_equal(ws_unbatched_to_verify(C.c1, &n, &err), 0);
+	assert_int_equal(n, n0 + 1);
+	/* Never offered to its corrector... */
+	for (int skip = 0; ws_batch_next_to_verify(C.c1, "", skip, uuid,
+	    &err) == 1; skip++)
+		assert_string_not_equal(uuid, u);
+	sync_ok(C.c1);
+	sync_ok(C.v1);
+	/* ...offered to another user. */
+	found = 0;
+	for (int skip = 0; !found && ws_batch_next_to_verify(C.v1, "", skip,
+	    uuid, &err) == 1; skip++)
+		found = strcmp(uuid, u) == 0;
+	assert_true(found);
+	assert_int_equal(ws_unbatched_to_verify(C.v1, &n, &err), 0);
+	assert_int_equal(ws_record_revise(C.v1, u, WS_REVISE_VERIFY, NULL, NULL,
+	    &err), 0);
+	assert_int_equal(ws_unbatched_to_verify(C.v1, &n1, &err), 0);
+	assert_int_equal(n1, n - 1);
+	assert_int_equal(sync_ok(C.v1).rejected, 0);
+	expect_text(reg_text("SELECT state || ',' || entered_by || ',' ||"
+	    " verified_by FROM vaccination_records WHERE record_uuid = '%s' AND"
+	    " is_current = 1", u), "verified,clk01,vrf01");
+	free(u);
+}
+
 /* ------------------------------------------------------ login failures */
 
 /*
@@ -1561,6 +1612,7 @@ main(void)
 		cmocka_unit_test(test_entry_discarding_a_refused_version_restores_the_one_before),
 		cmocka_unit_test(test_entry_drafts_round_trip_per_user_and_never_in_clear),
 		cmocka_unit_test(test_entry_person_search_by_kana_prefix_and_birth_date),
+		cmocka_unit_test(test_entry_a_corrected_import_is_verified_outside_batches),
 		cmocka_unit_test(test_entry_failed_logins_count_per_user_across_workstations),
 	};
 
