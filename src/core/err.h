@@ -46,6 +46,11 @@ enum sesshu_why {
 	SESSHU_WHY_LOCKED_OUT,		/* too many failed logins: until detail */
 	SESSHU_WHY_OFFLINE_TOO_LONG,	/* no contact for detail hours */
 	SESSHU_WHY_NEVER_CONTACTED,	/* no contact ever recorded */
+	SESSHU_WHY_NEEDS_REASON,	/* a decision or correction without one */
+	SESSHU_WHY_OWN_CHANGE,		/* deciding on, or verifying, one's own */
+	SESSHU_WHY_ROLE,		/* the user's role may not (detail: role) */
+	SESSHU_WHY_NOT_APPROVABLE,	/* a register rejection cannot be approved */
+	SESSHU_WHY_DECIDED,		/* decided already */
 };
 
 struct sesshu_err {

@@ -242,7 +242,13 @@ revise(struct ws_session *s, const char *record_uuid, enum ws_revision what,
 	if (refusal[0] != '\0') {
 		ws_audit(s, actions[what], object, "refused", NULL);
 		json_decref(rec);
-		return sesshu_err_set(err, SESSHU_EDENIED, "%s", refusal);
+		sesshu_err_set(err, SESSHU_EDENIED, "%s", refusal);
+		/* The two a user meets, named for the interface's language. */
+		if (strncmp(refusal, "you entered", 11) == 0)
+			sesshu_err_because(err, SESSHU_WHY_OWN_CHANGE, NULL);
+		else if (strstr(refusal, "needs a reason") != NULL)
+			sesshu_err_because(err, SESSHU_WHY_NEEDS_REASON, NULL);
+		return SESSHU_EDENIED;
 	}
 	base = json_integer_value(json_object_get(rec, "version"));
 	if (changes != NULL)

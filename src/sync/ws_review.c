@@ -81,6 +81,7 @@ ws_review_decide(struct ws_session *s, const char *uuid, int approve,
 {
 	const struct entity_kind *k = entity_find("review");
 	char object[64], now[STORE_TIME_LEN], refusal[160] = "";
+	enum sesshu_why why = SESSHU_WHY_NONE;
 	json_t *row = NULL, *payload = NULL, *change = NULL;
 	sqlite3_stmt *stmt;
 	int rc;
@@ -96,26 +97,34 @@ ws_review_decide(struct ws_session *s, const char *uuid, int approve,
 		return sesshu_err_set(err, SESSHU_ENOTFOUND, "review item %s: not "
 		    "in this workstation's cache", uuid);
 	payload = json_loads(member(row, "payload"), 0, NULL);
-	if (!core_role_may(s->role, CORE_PERM_REVIEW))
+	if (!core_role_may(s->role, CORE_PERM_REVIEW)) {
 		snprintf(refusal, sizeof(refusal), "the role %s may not review",
 		    s->role);
-	else if (json_object_get(row, "decided_by") != NULL)
+		why = SESSHU_WHY_ROLE;
+	} else if (json_object_get(row, "decided_by") != NULL) {
 		snprintf(refusal, sizeof(refusal), "decided already");
-	else if (payload != NULL && (strcmp(member(payload, "entered_by"),
+		why = SESSHU_WHY_DECIDED;
+	} else if (payload != NULL && (strcmp(member(payload, "entered_by"),
 	    s->user_id) == 0 || strcmp(member(payload, "verified_by"),
-	    s->user_id) == 0))
+	    s->user_id) == 0)) {
 		snprintf(refusal, sizeof(refusal), "you made this change: another "
 		    "supervisor decides it");
-	else if (reason == NULL || reason[0] == '\0')
+		why = SESSHU_WHY_OWN_CHANGE;
+	} else if (reason == NULL || reason[0] == '\0') {
 		snprintf(refusal, sizeof(refusal), "a decision needs a reason");
-	else if (approve && strcmp(member(row, "kind"), "rejected") == 0)
+		why = SESSHU_WHY_NEEDS_REASON;
+	} else if (approve && strcmp(member(row, "kind"), "rejected") == 0) {
 		snprintf(refusal, sizeof(refusal), "a rejection by the register's "
 		    "rules cannot be approved");
+		why = SESSHU_WHY_NOT_APPROVABLE;
+	}
 	json_decref(payload);
 	if (refusal[0] != '\0') {
 		ws_audit(s, "review.decide", object, "refused", NULL);
 		json_decref(row);
-		return sesshu_err_set(err, SESSHU_EDENIED, "%s", refusal);
+		sesshu_err_set(err, SESSHU_EDENIED, "%s", refusal);
+		sesshu_err_because(err, why, s->role);
+		return SESSHU_EDENIED;
 	}
 	store_now_utc(now, sizeof(now));
 	json_object_set_new(row, "decided_by", json_string(s->user_id));

@@ -269,6 +269,7 @@ finish_action(struct tui *t)
 	const char *reason = tui_field_text(&P.fix[FIX_REASON]);
 	enum ws_revision what = P.action == ACT_VOID ? WS_REVISE_VOID :
 	    WS_REVISE_CORRECT;
+	char text[SESSHU_ERR_MSG_MAX];
 	struct sesshu_err err = { 0 };
 	json_t *changes = NULL;
 	int approval, rc;
@@ -294,7 +295,8 @@ finish_action(struct tui *t)
 	    reason, &err);
 	json_decref(changes);
 	if (rc != 0) {
-		tui_message(t, 1, _("Not changed: %s"), err.msg);
+		tui_message(t, 1, _("Not changed: %s"), tui_err_text(&err, text,
+		    sizeof(text)));
 		return;
 	}
 	P.action = ACT_NONE;

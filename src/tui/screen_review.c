@@ -157,9 +157,12 @@ decide(struct tui *t, int approve)
 {
 	struct sesshu_err err = { 0 };
 
+	char text[SESSHU_ERR_MSG_MAX];
+
 	if (ws_review_decide(t->ws, R.items[R.cursor].uuid, approve,
 	    tui_field_text(&R.reason), &err) != 0) {
-		tui_message(t, 1, _("Not decided: %s"), err.msg);
+		tui_message(t, 1, _("Not decided: %s"), tui_err_text(&err, text,
+		    sizeof(text)));
 		return;
 	}
 	close_item();

@@ -192,6 +192,7 @@ static void
 compare(struct tui *t)
 {
 	const char *d = tui_field_text(&V.fields[V_DATE]);
+	char text[SESSHU_ERR_MSG_MAX];
 	struct sesshu_err err = { 0 };
 	struct core_date date;
 	int any = 0;
@@ -213,7 +214,8 @@ compare(struct tui *t)
 	}
 	if (ws_record_revise(t->ws, V.rec.record_uuid, WS_REVISE_VERIFY, NULL,
 	    NULL, &err) != 0) {
-		tui_message(t, 1, _("Not verified: %s"), err.msg);
+		tui_message(t, 1, _("Not verified: %s"), tui_err_text(&err, text,
+		    sizeof(text)));
 		return;
 	}
 	next_sheet(t);
@@ -226,6 +228,7 @@ compare(struct tui *t)
 static void
 resolve(struct tui *t, int rekeyed_right)
 {
+	char text[SESSHU_ERR_MSG_MAX];
 	struct sesshu_err err = { 0 };
 	json_t *changes = NULL;
 	int rc;
@@ -257,7 +260,8 @@ resolve(struct tui *t, int rekeyed_right)
 	    NULL, &err);
 	json_decref(changes);
 	if (rc != 0) {
-		tui_message(t, 1, _("Not verified: %s"), err.msg);
+		tui_message(t, 1, _("Not verified: %s"), tui_err_text(&err, text,
+		    sizeof(text)));
 		return;
 	}
 	next_sheet(t);

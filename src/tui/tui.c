@@ -123,6 +123,24 @@ tui_err_text(const struct sesshu_err *err, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("this workstation has never reached "
 		    "the register: connect it to the network and sync"));
 		return buf;
+	case SESSHU_WHY_NEEDS_REASON:
+		snprintf(buf, size, "%s", _("give the reason"));
+		return buf;
+	case SESSHU_WHY_OWN_CHANGE:
+		snprintf(buf, size, "%s", _("this is your own change: another "
+		    "person decides it"));
+		return buf;
+	case SESSHU_WHY_ROLE:
+		snprintf(buf, size, _("your role (%s) does not allow it"),
+		    tui_role_label(err->detail));
+		return buf;
+	case SESSHU_WHY_NOT_APPROVABLE:
+		snprintf(buf, size, "%s", _("a refusal by the register's rules "
+		    "cannot be approved; reject it with the reason"));
+		return buf;
+	case SESSHU_WHY_DECIDED:
+		snprintf(buf, size, "%s", _("it has been decided already"));
+		return buf;
 	default:
 		return err->msg;
 	}

@@ -848,7 +848,7 @@ test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate(
 	WAIT("送られた内容");
 	WAIT("記録されている内容");
 	key("F7");
-	WAIT("決定できません: a decision needs a reason");
+	WAIT("決定できません: 理由を入力してください");
 	type("同じ予診票の二重入力");
 	key("F7");
 	WAIT("却下しました");
@@ -862,8 +862,7 @@ test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate(
 	WAIT("no such person in the register");
 	type("宛名番号の誤り");
 	key("F6");
-	WAIT("決定できません: a rejection by the register's rules cannot be "
-	    "approved");
+	WAIT("決定できません: 台帳サーバーの規則による拒否は承認できません");
 	key("F7");
 	WAIT("却下しました");
 	WAIT("判断を待っている項目はありません。");
