@@ -638,7 +638,7 @@ note_expiry(struct ws_session *s)
 static int
 change_password(struct ws_session *s, const struct secbuf *old,
     const char *reason, ws_ask_fn ask, void *ctx, const char *object,
-    struct sesshu_err *err)
+    const char *outcome, struct sesshu_err *err)
 {
 	struct secbuf fresh = { NULL, 0 };
 	struct keyslot_file *f = NULL;
@@ -665,7 +665,7 @@ change_password(struct ws_session *s, const struct secbuf *old,
 	    (rc = keyslot_file_save(f, path, err)) == 0 &&
 	    (rc = remember_user(s, json_object_get(resp, "user"), err)) == 0 &&
 	    (rc = note_contact(s, err)) == 0)
-		rc = ws_audit(s, "password.change", object, "ok: at login", err);
+		rc = ws_audit(s, "password.change", object, outcome, err);
 	keyslot_file_free(f);
 	secbuf_release(&fresh);
 	json_decref(resp);
@@ -701,7 +701,7 @@ check_password(struct ws_session *s, const struct secbuf *password,
 		    "reachable to change it (%s)", reason, why.msg);
 	}
 	if ((rc = change_password(s, password, reason, ask, ctx, object,
-	    err)) != 0) {
+	    "ok: at login", err)) != 0) {
 		snprintf(outcome, sizeof(outcome), "refused: password change "
 		    "required, not done (%s)", sesshu_status_msgid(rc));
 		(void)ws_audit(s, "login", object, outcome, NULL);
@@ -1171,4 +1171,47 @@ ws_login(const char *state_dir, const char *user_id, ws_ask_fn ask,
 {
 	return ws_login_with_settings(state_dir, user_id, NULL, ask, ask_ctx, out,
 	    err);
+}
+
+/* The new password of a voluntary change, given once (a policy refusal
+ * ends the dialogue with the register's reason). */
+struct fixed_password {
+	const struct secbuf	*fresh;
+	int			 asked;
+	char			*why;
+	size_t			 why_size;
+};
+
+static int
+ask_fixed(void *ctx, enum ws_ask what, const char *why, struct secbuf *out,
+    struct sesshu_err *err)
+{
+	struct fixed_password *f = ctx;
+
+	if (what == WS_ASK_NEW_PASSWORD && f->asked++ > 0) {
+		snprintf(f->why, f->why_size, "%s", why);
+		return sesshu_err_set(err, SESSHU_EINVAL, "the new password was "
+		    "refused: %s", why);
+	}
+	return secbuf_dup(out, f->fresh->data, f->fresh->len, err);
+}
+
+int
+ws_password_change(struct ws_session *s, const struct secbuf *current,
+    const struct secbuf *fresh, char *why, size_t why_size,
+    struct sesshu_err *err)
+{
+	struct fixed_password f = { fresh, 0, why, why_size };
+	char object[64];
+	int rc;
+
+	why[0] = '\0';
+	snprintf(object, sizeof(object), "user:%s", s->user_id);
+	rc = change_password(s, current, "the user's own change", ask_fixed, &f,
+	    object, "ok: by the user", err);
+	if (rc != 0)
+		(void)ws_audit(s, "password.change", object, "refused", NULL);
+	else
+		note_expiry(s);
+	return rc;
 }

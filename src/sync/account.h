@@ -103,6 +103,16 @@ int	ws_login_with_settings(const char *state_dir, const char *user_id,
 	    const struct ws_settings *settings, ws_ask_fn ask, void *ask_ctx,
 	    struct ws_session **out, struct sesshu_err *err);
 
+/*
+ * The user's own password change (needs the register): current checked
+ * by the register, fresh set if its policy allows (otherwise SESSHU_EINVAL
+ * with the register's reason also in why), the key slot rewrapped under
+ * it, audited as password.change. Secrets are borrowed, never kept.
+ */
+int	ws_password_change(struct ws_session *s, const struct secbuf *current,
+	    const struct secbuf *fresh, char *why, size_t why_size,
+	    struct sesshu_err *err);
+
 /* ws_login_with_settings() under the default settings. */
 int	ws_login(const char *state_dir, const char *user_id, ws_ask_fn ask,
 	    void *ask_ctx, struct ws_session **out, struct sesshu_err *err);

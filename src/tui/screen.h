@@ -113,6 +113,7 @@ extern const struct tui_screen tui_screen_entry;
 extern const struct tui_screen tui_screen_verify;
 extern const struct tui_screen tui_screen_refused;
 extern const struct tui_screen tui_screen_review;
+extern const struct tui_screen tui_screen_password;
 
 /* Opens the entry screen on a batch (screen_entry.c). */
 int	tui_entry_open(struct tui *t, const char *batch_id);

@@ -30,6 +30,9 @@ static const struct menu_item {
 	{ '5', N_("Review queue (審査)"),
 	  N_("Supervisors: duplicates, corrections, conflicts to decide"),
 	  &tui_screen_review },
+	{ '6', N_("Change my password"),
+	  N_("Before it expires, or whenever you need to"),
+	  &tui_screen_password },
 };
 
 #define NITEMS	(sizeof(items) / sizeof(items[0]))
@@ -99,7 +102,8 @@ const struct tui_screen tui_screen_menu = {
 	.title = N_("Menu"),
 	.help = N_("Choose the work: 1 questionnaire entry (batches), 2 "
 	    "verification of another user's entries, 3 resident lookup, 4 the "
-	    "changes the register refused, 5 the supervisors' review queue. "
+	    "changes the register refused, 5 the supervisors' review queue, "
+	    "6 a change of your own password. "
 	    "Work your role does not allow is shown dim. F11 "
 	    "returns to this menu from any screen; F12 locks the screen; F9 "
 	    "logs out."),

@@ -56,6 +56,7 @@ static const struct tui_screen *const screens[] = {
 	&tui_screen_verify,
 	&tui_screen_refused,
 	&tui_screen_review,
+	&tui_screen_password,
 };
 
 #define NSCREENS	(sizeof(screens) / sizeof(screens[0]))
@@ -570,7 +571,8 @@ tui_login_done(struct tui *t, struct ws_session *ws)
 	/* Shown at every login in the last days (C3); enforced when it is due. */
 	if (rc == 0 && ws->password_expires_soon)
 		tui_message(t, 0, _("Your password expires on %.10s. After that "
-		    "date a login asks you for a new one."), ws->password_expires_at);
+		    "date a login asks you for a new one; menu 6 changes it now."),
+		    ws->password_expires_at);
 	start_sync(t);
 	return rc;
 }

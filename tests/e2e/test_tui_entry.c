@@ -885,6 +885,43 @@ test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate(
 	key("F9");
 }
 
+/* Issue 4: a user changes their own password (menu 6), then logs in with it. */
+static void
+test_tui_entry_a_user_changes_their_own_password(void **state)
+{
+	static const char fresh[] = "照合担当の新しいパスワード2027";
+
+	(void)state;
+	login("clerk02", NULL);
+	WAIT("業務メニュー");
+	key("6");
+	WAIT("現在のパスワードと、新しいパスワードを2回入力してください。");
+	type("違うパスワードです2026");
+	key("Enter");
+	type(fresh);
+	key("Enter");
+	type(fresh);
+	key("Enter");
+	WAIT("現在のパスワードが正しくありません。");
+	type(CLERK_PW);
+	key("Enter");
+	type(fresh);
+	key("Enter");
+	type(fresh);
+	key("Enter");
+	WAIT("パスワードを変更しました。");
+	key("F9");
+	WAIT("利用者IDを入力して Enter キーを押してください。");
+	type("clerk02");
+	key("Enter");
+	WAIT("パスワード");
+	type(fresh);
+	key("Enter");
+	finger(W.w.vdev, "clerk02-finger");
+	WAIT("業務メニュー");
+	key("F9");
+}
+
 static void
 test_tui_entry_a_broken_form_stops_the_start(void **state)
 {
@@ -930,6 +967,7 @@ main(void)
 		cmocka_unit_test(test_tui_entry_a_void_of_a_synced_record_asks_a_supervisor),
 		cmocka_unit_test(test_tui_entry_a_refused_change_is_shown_with_its_reason),
 		cmocka_unit_test(test_tui_entry_a_supervisor_approves_a_request_and_resolves_a_duplicate),
+		cmocka_unit_test(test_tui_entry_a_user_changes_their_own_password),
 		cmocka_unit_test(test_tui_entry_a_broken_form_stops_the_start),
 	};
 
