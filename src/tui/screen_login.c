@@ -329,7 +329,12 @@ attempt(struct tui *t)
 	if (rc == SESSHU_EAUTH)
 		refuse(t);
 	else {
-		L.step = L_PASSWORD;
+		/* A policy refusal (locked out, offline too long) is about the
+		 * user or the workstation: the next login starts afresh. */
+		if (rc == SESSHU_EDENIED)
+			reset(t);
+		else
+			L.step = L_PASSWORD;
 		tui_message(t, 1, _("Cannot log in: %s"), tui_err_text(&err, text,
 		    sizeof(text)));
 	}
