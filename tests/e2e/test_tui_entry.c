@@ -479,6 +479,7 @@ test_tui_entry_a_second_clerk_verifies_with_one_mismatch(void **state)
 	WAIT("綴りを締めました。");
 	key("F5");
 	WAIT("未送信 0件");
+	WAIT("同期しました");
 	key("F9");
 }
 
@@ -782,6 +783,8 @@ test_tui_entry_a_refused_change_is_shown_with_its_reason(void **state)
 	WAIT("業務メニュー");
 	key("F5");
 	WAIT("送信拒否 1件");
+	/* F5's own report comes last: the messages below are not overwritten. */
+	WAIT("同期しました");
 	key("4");
 	screen = wait_screen("main", "person:9999999999", 0, 15);
 	assert_non_null(strstr(screen, "person:9999999999"));
