@@ -47,13 +47,23 @@ ws_outbox_add(struct store *st, const char *kind, const json_t *change,
 int
 ws_outbox_pending(struct store *st, long *count, struct sesshu_err *err)
 {
-	static const char sql[] =
+	return ws_outbox_count(st, 0, count, err);
+}
+
+int
+ws_outbox_count(struct store *st, int refused, long *count,
+    struct sesshu_err *err)
+{
+	static const char pending_sql[] =
 	    "SELECT count(*) FROM outbox WHERE last_error IS NULL";
+	static const char refused_sql[] =
+	    "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL";
 	sqlite3_stmt *stmt;
 	int rc;
 
 	*count = 0;
-	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
+	if ((rc = store_prepare(st, refused ? refused_sql : pending_sql, &stmt,
+	    err)) != 0)
 		return rc;
 	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*count = sqlite3_column_int64(stmt, 0);

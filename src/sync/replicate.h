@@ -38,6 +38,10 @@ int	ws_outbox_add(struct store *st, const char *kind, const json_t *change,
 /* Entries waiting to be sent (not counting those parked after a refusal). */
 int	ws_outbox_pending(struct store *st, long *count, struct sesshu_err *err);
 
+/* Entries waiting (refused 0), or parked after the register refused them. */
+int	ws_outbox_count(struct store *st, int refused, long *count,
+	    struct sesshu_err *err);
+
 int	ws_push(struct ws_session *s, struct ws_sync_counts *c,
 	    struct sesshu_err *err);
 int	ws_pull(struct ws_session *s, struct ws_sync_counts *c,

@@ -7,24 +7,12 @@
 #include <jansson.h>
 
 #include "sync/entity.h"
+#include "sync/replicate.h"
 
 int
 ws_refused_count(struct store *st, long *count, struct sesshu_err *err)
 {
-	static const char sql[] =
-	    "SELECT count(*) FROM outbox WHERE last_error IS NOT NULL";
-	sqlite3_stmt *stmt;
-	int rc;
-
-	*count = 0;
-	if ((rc = store_prepare(st, sql, &stmt, err)) != 0)
-		return rc;
-	if ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(stmt, 0);
-		rc = SQLITE_DONE;
-	}
-	store_stmt_done(stmt);
-	return store_check(st, rc, "counting refused changes", err);
+	return ws_outbox_count(st, 1, count, err);
 }
 
 /* What a change is about, from its payload: a person or a batch. */

@@ -687,9 +687,9 @@ test_tui_entry_a_takeover_keeps_the_sheet_for_its_owner(void **state)
 	key("F9");
 }
 
-/* The review queue's rows of a kind, at the register. */
+/* count(*) of an SQL statement on the register's store (a second client). */
 static int
-review_rows(const char *kind)
+reg_count(const char *sql)
 {
 	struct sesshu_err err = { 0 };
 	sqlite3_stmt *stmt;
@@ -698,13 +698,24 @@ review_rows(const char *kind)
 
 	if (reg_open(&reg, W.w.reg_dir, &err) != 0)
 		fail_msg("reg_open: %s", err.msg);
-	assert_int_equal(sqlite3_prepare_v2(store_db(reg->st), "SELECT count(*) "
-	    "FROM review_queue WHERE kind = ?1", -1, &stmt, NULL), SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_prepare_v2(store_db(reg->st), sql, -1, &stmt,
+	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
 	n = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	reg_close(reg);
+	return n;
+}
+
+/* The review queue's rows of a kind, at the register. */
+static int
+review_rows(const char *kind)
+{
+	char *sql = itest_spr("SELECT count(*) FROM review_queue WHERE kind ="
+	    " '%s'", kind);
+	int n = reg_count(sql);
+
+	free(sql);
 	return n;
 }
 
@@ -796,26 +807,14 @@ test_tui_entry_a_refused_change_is_shown_with_its_reason(void **state)
 	key("F9");
 }
 
-/* The register's count of records matching where (itest_spr format). */
+/* The register's current records matching where (an SQL condition). */
 static int
 reg_records(const char *where)
 {
-	struct sesshu_err err = { 0 };
-	sqlite3_stmt *stmt;
-	struct reg *reg;
-	char *sql;
-	int n;
-
-	if (reg_open(&reg, W.w.reg_dir, &err) != 0)
-		fail_msg("reg_open: %s", err.msg);
-	sql = itest_spr("SELECT count(*) FROM vaccination_records WHERE "
+	char *sql = itest_spr("SELECT count(*) FROM vaccination_records WHERE "
 	    "is_current = 1 AND %s", where);
-	assert_int_equal(sqlite3_prepare_v2(store_db(reg->st), sql, -1, &stmt,
-	    NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	reg_close(reg);
+	int n = reg_count(sql);
+
 	free(sql);
 	return n;
 }
